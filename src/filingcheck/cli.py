@@ -1,0 +1,231 @@
+"""The command line: check a dossier, run the demo, make samples, debug OCR. Errors become exit codes here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from enum import IntEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from filingcheck import __version__
+from filingcheck.models import ApplicationType, InputError, Report, Status, Submission, Verdict
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Check scanned health-food dossiers.")
+console = Console(stderr=True)
+PAPER_NAMES = ("paper.pdf", "paper.tif", "paper.tiff", "paper.png", "paper.jpg", "paper.jpeg")
+
+
+class Exit(IntEnum):
+    """Exit codes (README): verdicts first, then the error kinds; 2 stays the usage error."""
+
+    ACCEPT = 0
+    RETURN_FOR_CORRECTION = 1
+    USAGE = 2
+    NEEDS_REVIEW = 3
+    INPUT_ERROR = 4
+    INTERNAL_ERROR = 5
+
+
+VERDICT_EXIT = {
+    Verdict.ACCEPT: Exit.ACCEPT,
+    Verdict.RETURN_FOR_CORRECTION: Exit.RETURN_FOR_CORRECTION,
+    Verdict.NEEDS_REVIEW: Exit.NEEDS_REVIEW,
+}
+
+
+def _bundle_inputs(bundle: Path) -> tuple[list[Path], Path | None, Submission]:
+    paper_dir = bundle / "paper"
+    if paper_dir.is_dir():
+        paper = sorted(p for p in paper_dir.iterdir() if p.is_file())
+    else:
+        paper = [bundle / n for n in PAPER_NAMES if (bundle / n).is_file()]
+    if not paper:
+        raise InputError("no_paper", f"{bundle}: no paper.pdf (or paper.tif/.png/.jpg, or a paper/ folder) in the bundle")
+    electronic = bundle / "electronic.pdf"
+    submission = Submission()
+    meta = bundle / "submission.json"
+    if meta.is_file():
+        try:
+            submission = Submission.model_validate_json(meta.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise InputError("bad_submission_json", f"{meta}: {exc}") from exc
+    return paper, electronic if electronic.is_file() else None, submission
+
+
+def _run_check(
+    paper: list[Path], electronic: Path | None, submission: Submission, json_path: Path | None,
+    html_path: Path | None, engine: str | None,
+) -> Report:
+    from filingcheck.config import Settings
+    from filingcheck.pipeline import Inputs, process_submission
+    from filingcheck.reporting import write_html, write_json
+
+    settings = Settings()
+    pipeline_settings = settings.pipeline()
+    if engine:
+        from dataclasses import replace
+
+        pipeline_settings = replace(pipeline_settings, engine=engine)
+    with console.status("reading the dossier…") as status:
+        def progress(stage: str, done: int, total: int) -> None:
+            status.update(f"{stage}: page {done} of {total}")
+
+        result = process_submission(Inputs(paper=paper, electronic=electronic, submission=submission),
+                                    pipeline_settings, progress)
+    if json_path:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        write_json(result.report, json_path)
+    if html_path:
+        html_path.parent.mkdir(parents=True, exist_ok=True)
+        write_html(result.report, result.page_images, html_path)
+    _summary(result.report, json_path, html_path)
+    return result.report
+
+
+def _summary(report: Report, json_path: Path | None, html_path: Path | None) -> None:
+    table = Table(title=f"verdict: {report.verdict.value}", show_lines=False)
+    for column in ("status", "rule", "pages", "message"):
+        table.add_column(column)
+    for f in report.findings:
+        if f.status in (Status.FAIL, Status.UNCERTAIN):
+            table.add_row(f.status.value, f.rule, ",".join(map(str, f.pages)), f.message)
+    console.print(table)
+    passed = sum(f.status == Status.PASS for f in report.findings)
+    console.print(f"{len(report.pages)} pages, {len(report.seals)} seals, {passed} checks passed, "
+                  f"{len(report.errors)} processing errors")
+    for label, path in (("JSON", json_path), ("HTML", html_path)):
+        if path:
+            console.print(f"{label} report: {path}")
+
+
+
+
+@app.command()
+def check(
+    bundle: Annotated[Path | None, typer.Argument(help="bundle folder with paper.pdf, electronic.pdf, submission.json")] = None,
+    paper: Annotated[list[Path] | None, typer.Option("--paper", help="paper scan file(s): PDF, TIFF, JPEG, PNG")] = None,
+    electronic: Annotated[Path | None, typer.Option(help="electronic version (text-layer PDF)")] = None,
+    application_type: Annotated[ApplicationType | None, typer.Option("--type", help="application type")] = None,
+    submitted_on: Annotated[str | None, typer.Option(help="submission date YYYY-MM-DD")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="write the JSON report here")] = None,
+    html_out: Annotated[Path | None, typer.Option("--html", help="write the HTML report here")] = None,
+    engine: Annotated[str | None, typer.Option(help="OCR engine (rapidocr, tesseract)")] = None,
+) -> None:
+    """Check one dossier; the exit code tells the verdict (0 accept, 1 return, 3 review)."""
+    if bundle is None and not paper:
+        raise typer.BadParameter("give a BUNDLE folder or --paper FILE")
+    try:
+        if bundle is not None:
+            files, found_electronic, submission = _bundle_inputs(bundle)
+        else:
+            files, found_electronic, submission = list(paper or []), None, Submission()
+        updates: dict[str, object] = {}
+        if application_type:
+            updates["application_type"] = application_type
+        if submitted_on:
+            try:
+                updates["submitted_on"] = dt.date.fromisoformat(submitted_on)
+            except ValueError as exc:
+                raise typer.BadParameter(f"--submitted-on: {exc}") from exc
+        submission = submission.model_copy(update=updates)
+        report = _run_check(files, electronic or found_electronic, submission, json_out, html_out, engine)
+    except InputError as exc:
+        console.print(f"[red]error[/red] {exc.code}: {exc.message}")
+        raise typer.Exit(Exit.INPUT_ERROR) from None
+    raise typer.Exit(VERDICT_EXIT[report.verdict])
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="output folder")] = Path("out/demo"),
+    seed: Annotated[int, typer.Option(help="sample seed")] = 7,
+) -> None:
+    """Generate a built-in sample dossier (with one injected defect) and check it."""
+    from filingcheck.samples import generate_dossier
+
+    bundle = out / "sample"
+    console.print(f"generating sample dossier in {bundle} (seed {seed})")
+    generate_dossier(bundle, seed, defects=["applicant.matches_licence:address"])
+    files, electronic, submission = _bundle_inputs(bundle)
+    try:
+        report = _run_check(files, electronic, submission, out / "report.json", out / "report.html", None)
+    except InputError as exc:
+        console.print(f"[red]error[/red] {exc.code}: {exc.message}")
+        raise typer.Exit(Exit.INPUT_ERROR) from None
+    console.print(f"demo finished: verdict {report.verdict.value}")
+
+
+@app.command()
+def samples(
+    out: Annotated[Path, typer.Option(help="output folder")],
+    n: Annotated[int, typer.Option(help="number of dossiers")] = 1,
+    seed: Annotated[int, typer.Option(help="first seed")] = 1,
+    defects: Annotated[list[str] | None, typer.Option("--defects", help="rule ids to inject (repeat)")] = None,
+    dpi: Annotated[int, typer.Option(help="scan resolution")] = 200,
+    scan: Annotated[str, typer.Option(help="clean, mild or hard")] = "mild",
+) -> None:
+    """Generate sample dossiers (paper.pdf, electronic.pdf, submission.json, truth.json)."""
+    from filingcheck.samples import DEFECTS, generate_dossier
+
+    for d in defects or []:
+        if d not in DEFECTS:
+            raise typer.BadParameter(f"unknown defect {d!r}; known: {', '.join(sorted(DEFECTS))}")
+    for i in range(n):
+        folder = out / f"dossier_{i:03d}"
+        generate_dossier(folder, seed + i, defects=defects or [], dpi=dpi, scan=scan)
+        console.print(f"wrote {folder}")
+
+
+@app.command()
+def ocr(
+    file: Annotated[Path, typer.Argument(help="scan: PDF, TIFF, JPEG or PNG")],
+    engine: Annotated[str, typer.Option(help="OCR engine")] = "rapidocr",
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Print each page's lines with boxes and confidences (for debugging a scan)."""
+    from filingcheck.ocr import OcrSettings, PrepareSettings, UnknownEngineError, build_engine, load_pages
+    from filingcheck.ocr import prepare_page, read_page
+    from filingcheck.ocr.seals import detect_seals
+
+    try:
+        reader = build_engine(engine, OcrSettings())
+        pages = load_pages(file)
+    except UnknownEngineError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    except InputError as exc:
+        console.print(f"[red]error[/red] {exc.code}: {exc.message}")
+        raise typer.Exit(Exit.INPUT_ERROR) from None
+    out = []
+    for page in pages:
+        upright = prepare_page(page, reader, PrepareSettings())
+        result = read_page(upright, reader, detect_seals(page))
+        lines = [
+            {"text": ln.text, "bbox": result.to_scan(ln.bbox).as_list(), "confidence": round(ln.confidence, 4),
+             "under_seal": ln.under_seal}
+            for ln in result.lines
+        ]
+        out.append({"page": page.page, "rotation": upright.rotation, "skew": upright.skew,
+                    "engine": result.engine.model_dump(), "lines": lines})
+    if as_json:
+        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
+        return
+    for page_out in out:
+        console.print(f"[bold]page {page_out['page']}[/bold] rotation {page_out['rotation']}° skew {page_out['skew']}°")
+        for line in page_out["lines"]:
+            sys.stdout.write(f"{line['confidence']:.3f} {line['bbox']} {line['text']}\n")
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    sys.stdout.write(f"filingcheck {__version__}\n")
+
+
+def main() -> None:
+    app()

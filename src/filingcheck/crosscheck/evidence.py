@@ -1,0 +1,74 @@
+"""Building findings from compared field readings: status, message, diff and evidence boxes."""
+
+from __future__ import annotations
+
+from filingcheck.crosscheck.base import CheckContext
+from filingcheck.crosscheck.matching import Comparison, compare
+from filingcheck.models import BBox, Evidence, EvidenceRole, FieldValue, Finding, Source, Status
+from filingcheck.models.normalize import normalise
+
+
+def evidence_of(value: FieldValue, role: EvidenceRole, highlight: list[BBox] | None = None) -> Evidence:
+    return Evidence(
+        page=value.page,
+        bbox=value.bbox,
+        role=role,
+        source=value.source,
+        document=value.document,
+        text=value.raw,
+        highlight=highlight or [],
+    )
+
+
+def second_read_agrees(found: FieldValue, context: CheckContext) -> bool | None:
+    """Re-read the found box with the second reader: True if it reads the same value again,
+    False if it reads something else, None when there is no second reader or nothing was read."""
+    reader = context.second_reader
+    if reader is None or found.source != Source.PAPER or found.page is None or found.bbox is None:
+        return None
+    line = reader.read_box(found.page, found.bbox)
+    if line is None or not line.text:
+        return None
+    return normalise(line.text) == found.value
+
+
+def compare_readings(
+    rule: str,
+    clause: str,
+    field: str,
+    expected: FieldValue,
+    found: FieldValue,
+    context: CheckContext,
+    what: str,
+) -> Finding:
+    """One finding for one pair of readings of the same value (``what`` names them for the clerk)."""
+    result: Comparison = compare(expected, found, context.settings.low_confidence)
+    pages = sorted({p for p in (expected.page if expected.source == Source.PAPER else None, found.page) if p})
+    evidence = [
+        evidence_of(expected, EvidenceRole.EXPECTED, result.expected_boxes),
+        evidence_of(found, EvidenceRole.FOUND, result.found_boxes),
+    ]
+    common = dict(rule=rule, clause=clause, field=field, expected=expected.value, found=found.value, pages=pages)
+    if result.equal:
+        return Finding(**common, status=Status.PASS, evidence=evidence, score=100.0, diff=result.diff,
+                       message=f"{what}: identical")
+    weak = min(expected.confidence, found.confidence) < context.settings.min_field_confidence
+    status = Status.FAIL
+    message = f"{what} differ"
+    if result.explained_by_ocr or weak:
+        again = second_read_agrees(found, context) if result.explained_by_ocr else None
+        if again:
+            message = f"{what} differ; a second read confirms the characters read ({'; '.join(result.reasons)})"
+        else:
+            status = Status.UNCERTAIN
+            why = "; ".join(result.reasons) if result.reasons else "the reading has low confidence"
+            message = f"{what} differ, but OCR could explain it ({why}); a person must look"
+    return Finding(**common, status=status, evidence=evidence, score=result.score, diff=result.diff, message=message)
+
+
+def missing(rule: str, clause: str, field: str | None, message: str, present: list[FieldValue] | None = None) -> Finding:
+    """An ``uncertain`` finding for evidence that could not be found."""
+    evidence = [evidence_of(v, EvidenceRole.CONTEXT) for v in present or []]
+    pages = sorted({v.page for v in present or [] if v.page and v.source == Source.PAPER})
+    return Finding(rule=rule, clause=clause, field=field, status=Status.UNCERTAIN, pages=pages, evidence=evidence,
+                   message=message)

@@ -1,0 +1,64 @@
+"""一(四): every page carries the applicant's seal or a straddle-seal slice, except exempt documents."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from filingcheck.crosscheck.base import CheckContext, register_rule
+from filingcheck.models import (
+    ApplicationType,
+    Dossier,
+    Evidence,
+    EvidenceRole,
+    Finding,
+    PageInfo,
+    Source,
+    Status,
+)
+
+
+@register_rule
+class SealEveryPage:
+    id: ClassVar[str] = "seal.every_page"
+    clause: ClassVar[str] = "一(四)"
+    title: ClassVar[str] = "申报资料逐页加盖申请人印章或骑缝章"
+
+    def applies_to(self, application_type: ApplicationType) -> bool:
+        return True
+
+    def check(self, dossier: Dossier, context: CheckContext) -> list[Finding]:
+        settings = context.settings
+        stamped: list[int] = []
+        findings: list[Finding] = []
+        exempt = [p.page for p in dossier.pages if p.doc_type in settings.seal_exempt_documents]
+        for page in dossier.pages:
+            if page.page in exempt:
+                continue
+            seals = [s for s in dossier.seals_on(page.page) if s.confidence >= settings.min_seal_confidence]
+            if seals:
+                stamped.append(page.page)
+                continue
+            findings.append(self._unstamped(page, dossier))
+        if stamped:
+            findings.append(
+                Finding(rule=self.id, clause=self.clause, status=Status.PASS, pages=stamped,
+                        evidence=[Evidence(page=s.page, bbox=s.bbox, role=EvidenceRole.FOUND, source=Source.SEAL,
+                                           text=s.text) for s in dossier.seals if s.page in stamped],
+                        message=f"{len(stamped)} pages carry a seal or a straddle-seal slice"
+                        + (f"; {len(exempt)} exempt pages (application form, test reports, certificates)" if exempt else ""))
+            )
+        return findings
+
+    def _unstamped(self, page: PageInfo, dossier: Dossier) -> Finding:
+        weak = [s for s in dossier.seals_on(page.page)]
+        grey = not page.colour
+        if grey or weak:
+            reason = "the scan is grey, so seal ink cannot be told by colour" if grey else "only a faint seal-like mark was found"
+            return Finding(rule=self.id, clause=self.clause, status=Status.UNCERTAIN, pages=[page.page],
+                           evidence=[Evidence(page=page.page, bbox=None, role=EvidenceRole.CONTEXT, source=Source.PAPER,
+                                              document=page.doc_type)],
+                           message=f"page {page.page} ({page.doc_type.value}): no clear seal; {reason}")
+        return Finding(rule=self.id, clause=self.clause, status=Status.FAIL, pages=[page.page],
+                       evidence=[Evidence(page=page.page, bbox=None, role=EvidenceRole.FOUND, source=Source.PAPER,
+                                          document=page.doc_type)],
+                       message=f"page {page.page} ({page.doc_type.value}) carries no seal and no straddle-seal slice")

@@ -1,0 +1,66 @@
+"""Fields of the application form and of item cover sheets, read by label → value."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from filingcheck.extract.evidence import field_from_pieces
+from filingcheck.extract.labels import ALL_LABELS, COVER_LABELS, FORM_LABELS
+from filingcheck.extract.layout import Piece, match_label, match_split_label, value_pieces
+from filingcheck.models import DocType, FieldName, FieldValue, PageOcr
+
+COMPANY_SUFFIX = re.compile(r"(公司|研究所|研究院|中心|厂|集团|合作社|大学|学院|医院)(\(.*\))?$")
+PRODUCT_SUFFIX = re.compile(r"(胶囊|软胶囊|片|咀嚼片|含片|口服液|颗粒|粉|茶|饮料|酒|丸|膏|糖果|冲剂|滴剂)$")
+
+
+def labelled_fields(
+    ocr: PageOcr, document: DocType, vocab: Mapping[FieldName, Sequence[str]], stop_labels: Sequence[str] = ALL_LABELS
+) -> list[FieldValue]:
+    """Every labelled field on the page, first reading of each field only."""
+    found: dict[FieldName, FieldValue] = {}
+    for line in ocr.lines:
+        match = match_label(line, vocab)
+        if match is None:
+            split = match_split_label(line, ocr.lines, vocab)
+            if split is not None:
+                line, match = split
+        if match is None or match.field in found:
+            continue
+        pieces = value_pieces(line, match, ocr.lines, stop_labels)
+        note = None if match.score == 100 else f"label read as {line.text[: len(match.label)]!r}"
+        value = field_from_pieces(match.field, pieces, ocr, document, note=note)
+        if value is not None and value.value:
+            found[match.field] = value
+    return list(found.values())
+
+
+def application_form_fields(ocr: PageOcr) -> list[FieldValue]:
+    return labelled_fields(ocr, DocType.APPLICATION_FORM, FORM_LABELS)
+
+
+def cover_sheet_fields(ocr: PageOcr) -> list[FieldValue]:
+    """Product and applicant names (labelled or by their suffixes) and the item name at top right."""
+    values = labelled_fields(ocr, DocType.COVER_SHEET, COVER_LABELS)
+    have = {v.name for v in values}
+    top_right = [ln for ln in ocr.lines if ln.bbox.y1 < 0.18 * ocr.height and ln.bbox.x0 > 0.45 * ocr.width]
+    for line in ocr.lines:
+        if line in top_right or match_label(line, COVER_LABELS) is not None:
+            continue
+        text = line.text.strip()
+        if FieldName.APPLICANT_NAME not in have and COMPANY_SUFFIX.search(text):
+            name = FieldName.APPLICANT_NAME
+        elif FieldName.PRODUCT_NAME not in have and PRODUCT_SUFFIX.search(text):
+            name = FieldName.PRODUCT_NAME
+        else:
+            continue
+        value = field_from_pieces(name, [Piece(line, 0, len(line.text))], ocr, DocType.COVER_SHEET)
+        if value is not None:
+            values.append(value)
+            have.add(name)
+    if top_right:
+        line = min(top_right, key=lambda ln: ln.bbox.y0)
+        item = field_from_pieces(FieldName.ITEM_NAME, [Piece(line, 0, len(line.text))], ocr, DocType.COVER_SHEET)
+        if item is not None:
+            values.append(item)
+    return values

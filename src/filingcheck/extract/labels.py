@@ -1,0 +1,44 @@
+"""Label vocabularies: how each field is labelled on the forms and licences seen in practice."""
+
+from __future__ import annotations
+
+from filingcheck.models import FieldName
+
+FORM_LABELS: dict[FieldName, tuple[str, ...]] = {
+    FieldName.PRODUCT_NAME: ("产品名称", "保健食品名称", "产品中文名称", "申请产品名称"),
+    FieldName.APPLICANT_NAME: ("申请人名称", "申请人中文名称", "申请单位名称", "申请单位", "申请人"),
+    FieldName.APPLICANT_ADDRESS: ("申请人地址", "申请人住所", "申请单位地址", "申请人通讯地址"),
+    FieldName.LEGAL_REPRESENTATIVE: ("法定代表人", "法人代表", "法定代表人姓名"),
+    FieldName.TRIAL_UNIT_NAME: ("试制单位名称", "样品试制单位", "试制单位"),
+    FieldName.TRIAL_UNIT_ADDRESS: ("试制单位地址", "试制地址"),
+    FieldName.TEST_UNIT_NAME: ("试验单位名称", "检验单位名称", "检验机构名称", "试验单位", "检验机构"),
+    FieldName.ACCEPTANCE_NUMBER: ("受理编号", "产品受理编号", "受理号"),
+    FieldName.APPLICATION_TYPE: ("申请类别", "申请类型", "注册类别"),
+}
+
+COVER_LABELS: dict[FieldName, tuple[str, ...]] = {
+    FieldName.PRODUCT_NAME: ("产品名称", "保健食品名称"),
+    FieldName.APPLICANT_NAME: ("申请人名称", "申请人", "申请单位"),
+}
+
+LICENCE_LABELS: dict[FieldName, tuple[str, ...]] = {
+    FieldName.USCC: ("统一社会信用代码", "社会信用代码", "信用代码"),
+    FieldName.LICENCE_NAME: ("名称", "单位名称", "企业名称"),
+    FieldName.LICENCE_TYPE: ("类型", "企业类型", "公司类型", "主体类型"),
+    FieldName.LICENCE_ADDRESS: ("住所", "经营场所", "营业场所", "主要经营场所", "地址"),
+    FieldName.LICENCE_LEGAL_REPRESENTATIVE: ("法定代表人", "负责人", "经营者", "执行事务合伙人"),
+    FieldName.REGISTERED_CAPITAL: ("注册资本", "注册资金", "出资额"),
+    FieldName.FOUNDED_ON: ("成立日期", "注册日期"),
+    FieldName.LICENCE_TERM: ("营业期限", "经营期限", "合伙期限"),
+    FieldName.REGISTRATION_AUTHORITY: ("登记机关",),
+}
+
+# Labels that end a value: a wrapped value never runs into these.
+ALL_LABELS: tuple[str, ...] = tuple(
+    sorted(
+        {label for table in (FORM_LABELS, LICENCE_LABELS) for labels in table.values() for label in labels}
+        | {"联系人", "联系电话", "电话", "传真", "邮编", "邮政编码", "电子邮箱", "经营范围", "所附资料"},
+        key=len,
+        reverse=True,
+    )
+)

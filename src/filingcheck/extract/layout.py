@@ -1,0 +1,159 @@
+"""Reading label → value pairs off OCR lines by position, the way a clerk reads a form.
+
+A value is what follows the label in the same line, or the lines to its right in the same
+row (up to the next label), plus continuation lines of a wrapped value below it. Label text is
+matched fuzzily because OCR can garble a label character.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from filingcheck.models import FieldName, OcrLine
+from filingcheck.models.normalize import normalise_with_map
+
+SEPARATORS = ":：.。、·_ "
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    field: FieldName
+    label: str
+    score: float
+    value_start: int  # index in the line's raw text where the value begins
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of a line's characters that belongs to a value: ``line.text[start:end]``."""
+
+    line: OcrLine
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.line.text[self.start : self.end]
+
+
+def match_label(line: OcrLine, vocab: Mapping[FieldName, Sequence[str]], min_score: float = 80.0) -> LabelMatch | None:
+    """The field whose label starts this line, if any (longest, best-scoring label wins)."""
+    norm = normalise_with_map(line.text)
+    text = norm.text
+    best: LabelMatch | None = None
+    for field, labels in vocab.items():
+        for label in labels:
+            n = len(label)
+            if len(text) < n:
+                continue
+            head = text[:n]
+            if head == label:
+                score = 100.0
+            elif n >= 4:
+                score = fuzz.ratio(head, label)
+                if score < min_score:
+                    continue
+            else:
+                continue
+            if best is None or (score, n) > (best.score, len(best.label)):
+                consumed = n
+                while consumed < len(text) and text[consumed] in SEPARATORS:
+                    consumed += 1
+                raw_start = norm.index[consumed] if consumed < len(norm.index) else len(line.text)
+                best = LabelMatch(field=field, label=label, score=score, value_start=raw_start)
+    return best
+
+
+def same_row(a: OcrLine, b: OcrLine, min_overlap: float = 0.5) -> bool:
+    top, bottom = max(a.bbox.y0, b.bbox.y0), min(a.bbox.y1, b.bbox.y1)
+    return bottom - top >= min_overlap * min(a.bbox.height, b.bbox.height)
+
+
+def is_label_line(line: OcrLine, labels: Sequence[str]) -> bool:
+    text = normalise_with_map(line.text).text
+    return any(text.startswith(label) for label in labels)
+
+
+def value_pieces(
+    label_line: OcrLine, match: LabelMatch, lines: Sequence[OcrLine], stop_labels: Sequence[str]
+) -> list[Piece]:
+    """The pieces of text that make the value of a matched label (possibly several lines)."""
+    pieces: list[Piece] = []
+    rest = label_line.text[match.value_start :].strip(SEPARATORS)
+    if rest:
+        start = label_line.text.index(rest, match.value_start)
+        pieces.append(Piece(label_line, start, start + len(rest)))
+    right = sorted(
+        (ln for ln in lines if ln is not label_line and same_row(ln, label_line) and ln.bbox.x0 >= label_line.bbox.x1 - 5),
+        key=lambda ln: ln.bbox.x0,
+    )
+    for ln in right:
+        if is_label_line(ln, stop_labels):
+            break
+        pieces.append(Piece(ln, *_trim(ln.text)))
+    if not pieces:
+        return []
+    return pieces + _continuations(pieces, label_line, lines, stop_labels)
+
+
+def _continuations(pieces: list[Piece], label_line: OcrLine, lines: Sequence[OcrLine], stop_labels: Sequence[str]) -> list[Piece]:
+    """Lines below a value that wrap it: under the value column, close, with no label in their row."""
+    last = pieces[-1].line
+    first = pieces[0].line
+    column_x0 = first.bbox.x0 if first is not label_line else label_line.bbox.x0
+    more: list[Piece] = []
+    while True:
+        below = [
+            ln
+            for ln in lines
+            if ln.bbox.y0 >= last.bbox.y1 - 0.3 * last.bbox.height
+            and ln.bbox.y0 - last.bbox.y1 <= 0.8 * last.bbox.height
+            and abs(ln.bbox.x0 - column_x0) <= 1.5 * last.bbox.height
+            and ln not in (p.line for p in pieces + more)
+        ]
+        if not below:
+            return more
+        nxt = min(below, key=lambda ln: ln.bbox.y0)
+        row_has_label = any(
+            same_row(other, nxt) and other.bbox.x1 <= nxt.bbox.x0 + 5 and other is not nxt for other in lines
+        )
+        if row_has_label or is_label_line(nxt, stop_labels):
+            return more
+        more.append(Piece(nxt, *_trim(nxt.text)))
+        last = nxt
+
+
+def _trim(text: str) -> tuple[int, int]:
+    start, end = 0, len(text)
+    while start < end and text[start] in SEPARATORS:
+        start += 1
+    while end > start and text[end - 1] in " ":
+        end -= 1
+    return start, end
+
+
+def match_split_label(
+    line: OcrLine, lines: Sequence[OcrLine], vocab: Mapping[FieldName, Sequence[str]]
+) -> tuple[OcrLine, LabelMatch] | None:
+    """A letter-spaced label (名　　称) that OCR cut in two: the head alone in ``line``, the rest
+    starting the next line to its right. Returns that next line and the match inside it."""
+    head = normalise_with_map(line.text).text
+    if not head or len(head) > 3:
+        return None
+    right = [ln for ln in lines if ln is not line and same_row(ln, line) and ln.bbox.x0 >= line.bbox.x1 - 5]
+    if not right:
+        return None
+    nxt = min(right, key=lambda ln: ln.bbox.x0)
+    if nxt.bbox.x0 - line.bbox.x1 > 6 * line.bbox.height:
+        return None
+    joined = OcrLine(text=line.text + nxt.text, bbox=line.bbox, confidence=line.confidence)
+    match = match_label(joined, vocab)
+    if match is None or len(match.label) <= len(head) or not match.label.startswith(head):
+        return None
+    offset = match.value_start - len(line.text)
+    if offset < 0:
+        return None
+    return nxt, LabelMatch(field=match.field, label=match.label, score=match.score, value_start=offset)

@@ -1,0 +1,76 @@
+"""Business-licence fields: the credit code (checked and repaired), name, domicile, and the rest."""
+
+from __future__ import annotations
+
+import re
+
+from filingcheck.extract.dates import parse_date, parse_term
+from filingcheck.extract.evidence import field_from_pieces
+from filingcheck.extract.form import labelled_fields
+from filingcheck.extract.labels import LICENCE_LABELS
+from filingcheck.extract.layout import Piece
+from filingcheck.models import DocType, FieldName, FieldValue, OcrLine, PageOcr, uscc
+
+REPAIRED_CONFIDENCE = 0.6
+_CODE_CHARS = re.compile(r"[0-9A-Za-zＡ-Ｚａ-ｚ０-９]{15,20}")
+
+
+def licence_fields(ocr: PageOcr, document: DocType = DocType.BUSINESS_LICENCE) -> list[FieldValue]:
+    """All licence fields found; dates become ISO, the term an ISO interval."""
+    values: list[FieldValue] = []
+    code = credit_code(ocr, document)
+    for value in labelled_fields(ocr, document, LICENCE_LABELS):
+        if value.name == FieldName.USCC:
+            continue
+        if value.name == FieldName.FOUNDED_ON:
+            iso = parse_date(value.raw)
+            value = value.model_copy(update={"value": iso or value.value, "char_confidences": None, "char_boxes": None})
+        elif value.name == FieldName.LICENCE_TERM:
+            term = parse_term(value.raw)
+            value = value.model_copy(update={"value": term or value.value, "char_confidences": None, "char_boxes": None})
+        values.append(value)
+    if code is not None:
+        values.insert(0, code)
+    return values
+
+
+def credit_code(ocr: PageOcr, document: DocType) -> FieldValue | None:
+    """The 18-character code: a valid one wins; an OCR confusion is repaired only when unique."""
+    candidates: list[tuple[int, FieldValue]] = []
+    for line in ocr.lines:
+        for match in _CODE_CHARS.finditer(line.text):
+            raw = match.group(0)
+            for start, text in _windows(raw, match.start()):
+                reading = uscc.repair(text)
+                piece = Piece(line, start, start + len(text))
+                rank = 0 if reading.valid and not reading.repaired else 1 if reading.valid else 2
+                if reading.repaired:
+                    value = field_from_pieces(
+                        FieldName.USCC,
+                        [piece],
+                        ocr,
+                        document,
+                        value=reading.code,
+                        confidence_cap=REPAIRED_CONFIDENCE,
+                        note=f"read as {text}, repaired by the check character",
+                    )
+                else:
+                    value = field_from_pieces(FieldName.USCC, [piece], ocr, document, value=uscc.normalise(text))
+                if value is not None:
+                    candidates.append((rank - _label_bonus(line), value))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: c[0])[1]
+
+
+def _windows(raw: str, offset: int) -> list[tuple[int, str]]:
+    """18-character windows of a run of code characters (OCR may glue a neighbour on)."""
+    if len(raw) == 18:
+        return [(offset, raw)]
+    if len(raw) < 18:
+        return [(offset, raw)] if len(raw) >= 17 else []
+    return [(offset + i, raw[i : i + 18]) for i in range(len(raw) - 17)]
+
+
+def _label_bonus(line: OcrLine) -> int:
+    return 1 if "代码" in line.text or "信用" in line.text else 0

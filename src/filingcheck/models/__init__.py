@@ -1,0 +1,52 @@
+"""Pure data types shared by every stage; imports nothing else of filingcheck."""
+
+from filingcheck.models.dossier import Dossier
+from filingcheck.models.errors import InputError, ProcessingError, Stage
+from filingcheck.models.fields import FieldName, FieldSet, FieldValue, Source
+from filingcheck.models.findings import DiffOp, Evidence, EvidenceRole, Finding, Status
+from filingcheck.models.geometry import Affine, BBox
+from filingcheck.models.ocr import BoxReader, EngineInfo, OcrChar, OcrLine, PageOcr
+from filingcheck.models.pages import DocType, PageImage, PageInfo, TextSource, UprightPage
+from filingcheck.models.report import SCHEMA_VERSION, InputFile, Report, Verdict, verdict_of
+from filingcheck.models.seals import PageEdge, Seal, SealInk, SealKind, StraddleSeal
+from filingcheck.models.submission import ApplicationType, Submission
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Affine",
+    "ApplicationType",
+    "BBox",
+    "BoxReader",
+    "DiffOp",
+    "DocType",
+    "Dossier",
+    "EngineInfo",
+    "Evidence",
+    "EvidenceRole",
+    "FieldName",
+    "FieldSet",
+    "FieldValue",
+    "Finding",
+    "InputError",
+    "InputFile",
+    "OcrChar",
+    "OcrLine",
+    "PageEdge",
+    "PageImage",
+    "PageInfo",
+    "PageOcr",
+    "ProcessingError",
+    "Report",
+    "Seal",
+    "SealInk",
+    "SealKind",
+    "Source",
+    "Stage",
+    "Status",
+    "StraddleSeal",
+    "Submission",
+    "TextSource",
+    "UprightPage",
+    "Verdict",
+    "verdict_of",
+]

@@ -1,0 +1,80 @@
+"""OCR results in an engine-neutral form: page → lines → characters, each with box and confidence.
+
+Boxes here are in the *upright* page frame that the engine read (after rotation and deskew);
+``PageOcr.to_scan`` maps them back to the scanned image for reporting.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from filingcheck.models.geometry import Affine, BBox
+
+
+class OcrChar(BaseModel):
+    """One character (or one word for engines that only give words) with its box."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    bbox: BBox
+    confidence: float = Field(ge=0.0, le=1.0)
+
+
+class OcrLine(BaseModel):
+    """One text line as the engine read it, spaces between CJK characters removed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    bbox: BBox
+    confidence: float = Field(ge=0.0, le=1.0)
+    chars: list[OcrChar] = Field(default_factory=list)
+    under_seal: bool = False
+
+    def char_confidences(self) -> list[float]:
+        """Per-character confidence aligned with ``text`` (the line's own where unknown)."""
+        if len(self.chars) == len(self.text):
+            return [c.confidence for c in self.chars]
+        return [self.confidence] * len(self.text)
+
+
+class EngineInfo(BaseModel):
+    """Which engine produced a result, so a cached result is never mistaken for another's."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    version: str
+    preprocessing: str = ""
+
+
+class PageOcr(BaseModel):
+    """Everything one engine read on one page."""
+
+    page: int
+    engine: EngineInfo
+    width: int
+    height: int
+    lines: list[OcrLine] = Field(default_factory=list)
+    to_upright: Affine = Field(default_factory=Affine.identity)
+    seconds: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    def to_scan(self, box: BBox) -> BBox:
+        """Map a box in this result's upright frame to the scanned image."""
+        return self.to_upright.inverse().map_box(box)
+
+
+class BoxReader(Protocol):
+    """A second reader: re-reads one box of one page independently (for disputed values).
+
+    ``bbox`` is in the scanned image's frame. Returns ``None`` where nothing could be read.
+    """
+
+    def read_box(self, page: int, bbox: BBox) -> OcrLine | None: ...

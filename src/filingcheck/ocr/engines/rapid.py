@@ -1,0 +1,94 @@
+"""PP-OCR through rapidocr: the default engine (models ship inside the wheel, nothing is downloaded)."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+from typing import Any
+
+import numpy as np
+
+from filingcheck.models import BBox, EngineInfo, OcrChar, OcrLine
+from filingcheck.ocr.engines.base import OcrSettings, register_engine
+from filingcheck.ocr.text import drop_cjk_spaces, kept_indices
+
+
+@register_engine("rapidocr")
+class RapidOcrEngine:
+    """PP-OCRv6 small detection + recognition; the line-angle classifier stays off.
+
+    The classifier turned full-width lines upside down and dropped them (notes/ocr-engines.md);
+    page orientation is fixed before OCR instead.
+    """
+
+    def __init__(self, settings: OcrSettings) -> None:
+        from rapidocr import RapidOCR
+
+        logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+        self._settings = settings
+        self._ocr = RapidOCR(
+            params={
+                "Global.use_cls": False,
+                "Global.log_level": "warning",
+                "Global.max_side_len": settings.det_limit_side,
+                "Global.text_score": settings.min_confidence,
+                "EngineConfig.onnxruntime.intra_op_num_threads": settings.threads,
+                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            }
+        )
+        self._info = EngineInfo(name="rapidocr", version=importlib.metadata.version("rapidocr"))
+
+    @property
+    def info(self) -> EngineInfo:
+        return self._info
+
+    def read_page(self, image: np.ndarray) -> list[OcrLine]:
+        # Pass every switch: rapidocr keeps the last call's use_det when one is left out.
+        result: Any = self._ocr(
+            image, use_det=True, use_cls=False, use_rec=True, return_word_box=True, return_single_char_box=True
+        )
+        if result.txts is None or result.boxes is None:
+            return []
+        words = result.word_results or [()] * len(result.txts)
+        lines = []
+        for text, score, quad, chars in zip(result.txts, result.scores, result.boxes, words, strict=False):
+            line = _line(str(text), float(score), quad, chars)
+            if line is not None:
+                lines.append(line)
+        return lines
+
+    def read_line(self, image: np.ndarray) -> OcrLine | None:
+        if image.size == 0:
+            return None
+        result: Any = self._ocr(image, use_det=False, use_cls=False, use_rec=True, return_word_box=False)
+        if not result.txts:
+            return None
+        text = drop_cjk_spaces(str(result.txts[0]))
+        if not text:
+            return None
+        h, w = image.shape[:2]
+        return OcrLine(text=text, bbox=BBox(x0=0, y0=0, x1=w, y1=h), confidence=_clamp(result.scores[0]))
+
+
+def _line(text: str, score: float, quad: Any, chars: Any) -> OcrLine | None:
+    box = BBox.around(np.asarray(quad).tolist())
+    ocr_chars = [
+        OcrChar(text=str(c[0]), bbox=BBox.around(c[2]), confidence=_clamp(c[1]))
+        for c in chars
+        if c and str(c[0]).strip()
+    ]
+    clean = drop_cjk_spaces(text)
+    if not clean:
+        return None
+    joined = "".join(c.text for c in ocr_chars)
+    if joined != clean:
+        # Character boxes that do not spell the line are worse than none.
+        kept = kept_indices(text)
+        ocr_chars = [ocr_chars[i] for i in kept if i < len(ocr_chars)] if len(chars) == len(text) else []
+        if "".join(c.text for c in ocr_chars) != clean:
+            ocr_chars = []
+    return OcrLine(text=clean, bbox=box, confidence=_clamp(score), chars=ocr_chars)
+
+
+def _clamp(value: float) -> float:
+    return float(min(1.0, max(0.0, value)))

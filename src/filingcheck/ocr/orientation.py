@@ -1,0 +1,137 @@
+"""Page orientation (0/90/180/270) and small skew, found cheaply before full OCR.
+
+Text lines make the ink profile across lines strongly periodic; that tells the text axis
+(0/180 vs 90/270) and the skew angle. Upright against upside-down is told by reading a few
+line crops both ways with the recogniser and keeping the more confident reading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from filingcheck.ocr.engines.base import OcrEngine
+
+WORK_WIDTH = 800
+
+
+@dataclass(frozen=True)
+class Orientation:
+    rotation: int
+    skew: float
+    confidence: float
+
+
+def binarise_small(grey: np.ndarray, width: int = WORK_WIDTH) -> np.ndarray:
+    """Ink as 1, paper as 0, on a copy scaled to ``width`` pixels (speed)."""
+    scale = width / max(grey.shape[1], 1)
+    small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else grey
+    _, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return ink
+
+
+def line_score(ink: np.ndarray, angle: float = 0.0) -> float:
+    """How sharply the rows alternate between ink and gaps after turning by ``angle`` degrees."""
+    if angle:
+        h, w = ink.shape
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+        ink = cv2.warpAffine(ink, m, (w, h), flags=cv2.INTER_NEAREST)
+    rows = ink.sum(axis=1).astype(np.float64)
+    return float(np.square(np.diff(rows)).sum())
+
+
+def find_skew(ink: np.ndarray, limit: float = 3.0) -> float:
+    """Small skew in degrees (counter-clockwise positive, as cv2), coarse then fine search."""
+    if ink.sum() < 50:
+        return 0.0
+    coarse = np.arange(-limit, limit + 1e-9, 0.5)
+    best = max(coarse, key=lambda a: line_score(ink, float(a)))
+    fine = np.arange(best - 0.4, best + 0.41, 0.1)
+    return round(float(max(fine, key=lambda a: line_score(ink, float(a)))), 2)
+
+
+def text_axis_is_vertical(ink: np.ndarray) -> tuple[bool, float]:
+    """Whether the text lines run up-down (page turned 90/270), and how clearly."""
+    horizontal = line_score(ink)
+    vertical = line_score(np.ascontiguousarray(ink.T))
+    total = horizontal + vertical
+    if total <= 0:
+        return False, 0.0
+    return vertical > horizontal, abs(horizontal - vertical) / total
+
+
+def rotate_quarter(image: np.ndarray, rotation: int) -> np.ndarray:
+    """Turn clockwise by 0/90/180/270 degrees."""
+    codes = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    return image if rotation % 360 == 0 else cv2.rotate(image, codes[rotation % 360])
+
+
+def line_crops(grey: np.ndarray, ink: np.ndarray, count: int = 4) -> list[np.ndarray]:
+    """A few inked text-line crops (full resolution) to test upright against upside down."""
+    scale = grey.shape[1] / ink.shape[1]
+    rows = ink.sum(axis=1)
+    threshold = max(2, int(0.02 * ink.shape[1]))
+    bands: list[tuple[int, int]] = []
+    start = None
+    for y, value in enumerate(rows):
+        if value > threshold and start is None:
+            start = y
+        elif value <= threshold and start is not None:
+            if 4 <= y - start <= 40:
+                bands.append((start, y))
+            start = None
+    bands.sort(key=lambda b: -int(rows[b[0] : b[1]].sum()))
+    crops = []
+    for y0, y1 in bands[:count]:
+        cols = np.flatnonzero(ink[y0:y1].sum(axis=0))
+        if cols.size == 0:
+            continue
+        x0, x1 = int(cols[0] * scale), int((cols[-1] + 1) * scale)
+        x1 = min(x1, x0 + int(40 * (y1 - y0) * scale))
+        pad = int(0.3 * (y1 - y0) * scale)
+        crop = grey[max(0, int(y0 * scale) - pad) : int(y1 * scale) + pad, max(0, x0 - pad) : x1 + pad]
+        if crop.size:
+            crops.append(crop)
+    return crops
+
+
+def upside_down_votes(grey: np.ndarray, ink: np.ndarray, engine: OcrEngine) -> tuple[float, float]:
+    """Mean recogniser confidence of line crops as they are and turned 180°."""
+    upright, flipped = [], []
+    for crop in line_crops(grey, ink):
+        a = engine.read_line(crop)
+        b = engine.read_line(cv2.rotate(crop, cv2.ROTATE_180))
+        upright.append(_weight(a))
+        flipped.append(_weight(b))
+    if not upright:
+        return 0.0, 0.0
+    return float(np.mean(upright)), float(np.mean(flipped))
+
+
+def _weight(line: object) -> float:
+    if line is None:
+        return 0.0
+    text = getattr(line, "text", "")
+    return float(getattr(line, "confidence", 0.0)) * min(1.0, len(text) / 4)
+
+
+def detect_orientation(grey: np.ndarray, engine: OcrEngine) -> Orientation:
+    """Clockwise quarter turn that makes the page upright, the residual skew, and a confidence."""
+    ink = binarise_small(grey)
+    vertical, axis_margin = text_axis_is_vertical(ink)
+    candidates = (90, 270) if vertical else (0, 180)
+    turned = rotate_quarter(grey, candidates[0])
+    turned_ink = binarise_small(turned)
+    a, b = upside_down_votes(turned, turned_ink, engine)
+    rotation = candidates[0] if a >= b else candidates[1]
+    flip_margin = abs(a - b)
+    if rotation != candidates[0]:
+        turned = rotate_quarter(grey, rotation)
+        turned_ink = binarise_small(turned)
+    skew = find_skew(turned_ink)
+    confidence = float(min(1.0, 2 * axis_margin + 0.2) * min(1.0, 2 * flip_margin + 0.2))
+    if max(a, b) < 0.3:
+        confidence = min(confidence, 0.3)
+    return Orientation(rotation=rotation, skew=skew, confidence=round(confidence, 3))

@@ -1,0 +1,82 @@
+"""Making a scanned page upright and straight for OCR, keeping the map back to the scan."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from filingcheck.models import Affine, PageImage, UprightPage
+from filingcheck.ocr.engines.base import OcrEngine
+from filingcheck.ocr.orientation import detect_orientation, rotate_quarter
+
+
+@dataclass(frozen=True)
+class PrepareSettings:
+    detect_rotation: bool = True
+    deskew: bool = True
+    min_rotation_confidence: float = 0.5
+    min_skew: float = 0.15
+
+
+def quarter_turn_map(rotation: int, width: int, height: int) -> Affine:
+    """The map of a clockwise quarter turn of a ``width`` × ``height`` image."""
+    r = rotation % 360
+    if r == 90:
+        return Affine(a=0, b=-1, c=height - 1, d=1, e=0, f=0)
+    if r == 180:
+        return Affine(a=-1, b=0, c=width - 1, d=0, e=-1, f=height - 1)
+    if r == 270:
+        return Affine(a=0, b=1, c=0, d=-1, e=0, f=width - 1)
+    return Affine.identity()
+
+
+def prepare_page(page: PageImage, engine: OcrEngine, settings: PrepareSettings) -> UprightPage:
+    """Turn and deskew; a low-confidence turn is not applied and says so in ``notes``."""
+    grey = cv2.cvtColor(page.image, cv2.COLOR_BGR2GRAY) if page.image.ndim == 3 else page.image
+    notes: list[str] = []
+    rotation, skew, confidence = 0, 0.0, 1.0
+    if settings.detect_rotation or settings.deskew:
+        found = detect_orientation(grey, engine)
+        confidence = found.confidence
+        if settings.detect_rotation and found.rotation:
+            if found.confidence >= settings.min_rotation_confidence:
+                rotation = found.rotation
+            else:
+                notes.append(
+                    f"orientation_uncertain: looks turned by {found.rotation}° "
+                    f"(confidence {found.confidence:.2f}); left as scanned"
+                )
+        if settings.deskew and (rotation == found.rotation) and abs(found.skew) >= settings.min_skew:
+            skew = found.skew
+    image = rotate_quarter(page.image, rotation)
+    to_upright = quarter_turn_map(rotation, page.width, page.height)
+    if skew:
+        h, w = image.shape[:2]
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)
+        image = cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        to_upright = to_upright.then(Affine.from_rows(m.tolist()))
+    return UprightPage(
+        scan=page,
+        image=image,
+        rotation=rotation,
+        skew=skew,
+        to_upright=to_upright,
+        rotation_confidence=confidence,
+        notes=notes,
+    )
+
+
+def is_colour(image: np.ndarray) -> bool:
+    """A colour scan (seals can be told by hue) as opposed to a grey photocopy."""
+    if image.ndim < 3:
+        return False
+    small = cv2.resize(image, (200, int(200 * image.shape[0] / max(image.shape[1], 1))))
+    hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
+    return bool((hsv[:, :, 1] > 60).mean() > 0.0005)
+
+
+def degrees(radians: float) -> float:
+    return math.degrees(radians)

@@ -1,0 +1,41 @@
+"""Pages scanned sideways, upside down and skewed are turned upright, with the angle recorded."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from filingcheck.models import BBox, PageImage
+from filingcheck.ocr import PrepareSettings, prepare_page
+from tests.conftest import SHARED
+from tests.drawing import text_page
+
+TURN_TO_SCAN = {90: cv2.ROTATE_90_COUNTERCLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_CLOCKWISE}
+
+
+@pytest.fixture(scope="module")
+def upright_page() -> np.ndarray:
+    text = (SHARED / "domain/review-points-2011.txt").read_text(encoding="utf-8").replace("\n", "")[900:]
+    return text_page([text[i * 36 : (i + 1) * 36] for i in range(16)], size=34)
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_rotation_is_found(rapid, upright_page: np.ndarray, rotation: int) -> None:
+    scan = upright_page if rotation == 0 else cv2.rotate(upright_page, TURN_TO_SCAN[rotation])
+    result = prepare_page(PageImage(page=1, image=scan, dpi=200, source="t"), rapid, PrepareSettings())
+    assert result.rotation == rotation
+    assert result.image.shape[:2] == upright_page.shape[:2]
+    # A box on the upright page maps back onto the same ink on the scan.
+    box = BBox.of(150, 150, 600, 190)
+    on_scan = result.to_upright.inverse().map_box(box)
+    assert (255 - scan[on_scan.y0 : on_scan.y1, on_scan.x0 : on_scan.x1]).mean() > 5
+
+
+def test_skew_is_measured(rapid, upright_page: np.ndarray) -> None:
+    h, w = upright_page.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), 1.5, 1.0)
+    skewed = cv2.warpAffine(upright_page, m, (w, h), borderValue=(255, 255, 255))
+    result = prepare_page(PageImage(page=1, image=skewed, dpi=200, source="t"), rapid, PrepareSettings())
+    assert result.rotation == 0
+    assert abs(result.skew + 1.5) <= 0.3
