@@ -18,7 +18,9 @@ def to_bgr(img: Image.Image) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(img)[:, :, ::-1])
 
 
-def text_page(lines: list[str], size: int = 34, top: int = 150, font: str = FONT, spacing: float = 1.6) -> np.ndarray:
+def text_page(
+    lines: list[str], size: int = 34, top: int = 150, font: str = FONT, spacing: float = 1.6
+) -> np.ndarray:
     img, draw = page()
     f = ImageFont.truetype(font, size)
     for i, line in enumerate(lines):

@@ -17,7 +17,11 @@ from tests.drawing import text_page
 def _labels() -> list[tuple[str, str]]:
     folder = REALDATA / "ocr_textlines/paddleocr_imgs_words_ch"
     with (folder / "labels.tsv").open(encoding="utf-8") as fh:
-        return [(str(folder / r[0]), r[1]) for r in csv.reader(fh, delimiter="\t") if len(r) == 2 and (folder / r[0]).exists()]
+        return [
+            (str(folder / r[0]), r[1])
+            for r in csv.reader(fh, delimiter="\t")
+            if len(r) == 2 and (folder / r[0]).exists()
+        ]
 
 
 def cer(read: str, truth: str) -> float:
@@ -26,7 +30,10 @@ def cer(read: str, truth: str) -> float:
 
 @needs_realdata()
 def test_rapidocr_reads_real_lines(rapid) -> None:
-    errors = [cer((rapid.read_line(cv2.imread(path)) or type("x", (), {"text": ""})).text, text) for path, text in _labels()]
+    errors = [
+        cer((rapid.read_line(cv2.imread(path)) or type("x", (), {"text": ""})).text, text)
+        for path, text in _labels()
+    ]
     assert errors and sum(errors) / len(errors) <= 0.05
 
 

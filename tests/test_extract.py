@@ -23,17 +23,31 @@ FORM = [
 
 
 def read(rapid, image) -> PageOcr:
-    return PageOcr(page=3, engine=rapid.info, width=image.shape[1], height=image.shape[0], lines=rapid.read_page(image))
+    return PageOcr(
+        page=3, engine=rapid.info, width=image.shape[1], height=image.shape[0], lines=rapid.read_page(image)
+    )
 
 
 def test_application_form_fields(rapid) -> None:
     ocr = read(rapid, form_page("保健食品注册申请表", FORM))
     assert classify_page(ocr).doc_type == DocType.APPLICATION_FORM
     fields = extract_fields([(ocr, DocType.APPLICATION_FORM)])
-    expected = dict(zip([
-        FieldName.PRODUCT_NAME, FieldName.APPLICANT_NAME, FieldName.APPLICANT_ADDRESS, FieldName.LEGAL_REPRESENTATIVE,
-        FieldName.TRIAL_UNIT_NAME, FieldName.TRIAL_UNIT_ADDRESS, FieldName.TEST_UNIT_NAME, FieldName.ACCEPTANCE_NUMBER,
-    ], [v for _, v in FORM], strict=True))
+    expected = dict(
+        zip(
+            [
+                FieldName.PRODUCT_NAME,
+                FieldName.APPLICANT_NAME,
+                FieldName.APPLICANT_ADDRESS,
+                FieldName.LEGAL_REPRESENTATIVE,
+                FieldName.TRIAL_UNIT_NAME,
+                FieldName.TRIAL_UNIT_ADDRESS,
+                FieldName.TEST_UNIT_NAME,
+                FieldName.ACCEPTANCE_NUMBER,
+            ],
+            [v for _, v in FORM],
+            strict=True,
+        )
+    )
     for name, value in expected.items():
         got = fields.first(name)
         assert got is not None, name
@@ -45,9 +59,18 @@ def test_application_form_fields(rapid) -> None:
 def test_licence_fields_and_credit_code(rapid) -> None:
     first17 = "91110108MA01C3R7X"
     code = first17 + check_character(first17)
-    lines = ["营业执照", f"统一社会信用代码 {code}", "名      称 北京康元生物科技有限公司", "类      型 有限责任公司(自然人投资或控股)",
-             "住      所 北京市海淀区中关村南大街28号院3号楼", "法定代表人 王建国", "注册资本 伍佰万元整",
-             "成立日期 2015年03月02日", "营业期限 2015年03月02日至长期", "登记机关 北京市海淀区市场监督管理局"]
+    lines = [
+        "营业执照",
+        f"统一社会信用代码 {code}",
+        "名      称 北京康元生物科技有限公司",
+        "类      型 有限责任公司(自然人投资或控股)",
+        "住      所 北京市海淀区中关村南大街28号院3号楼",
+        "法定代表人 王建国",
+        "注册资本 伍佰万元整",
+        "成立日期 2015年03月02日",
+        "营业期限 2015年03月02日至长期",
+        "登记机关 北京市海淀区市场监督管理局",
+    ]
     ocr = read(rapid, text_page(lines, size=36, spacing=2.2))
     assert classify_page(ocr).doc_type == DocType.BUSINESS_LICENCE
     fields = extract_fields([(ocr, DocType.BUSINESS_LICENCE)])
@@ -61,7 +84,12 @@ def test_licence_fields_and_credit_code(rapid) -> None:
 
 @pytest.mark.parametrize(
     ("text", "iso"),
-    [("2015年3月2日", "2015-03-02"), ("2015-03-02", "2015-03-02"), ("二〇一五年三月十二日", "2015-03-12"), ("无", None)],
+    [
+        ("2015年3月2日", "2015-03-02"),
+        ("2015-03-02", "2015-03-02"),
+        ("二〇一五年三月十二日", "2015-03-12"),
+        ("无", None),
+    ],
 )
 def test_dates(text: str, iso: str | None) -> None:
     assert parse_date(text) == iso

@@ -9,12 +9,22 @@ from filingcheck.models import DocType, FieldName, FieldValue, Source, Status
 from filingcheck.models.normalize import normalise
 
 
-def reading(value: str, source: Source = Source.PAPER, conf: list[float] | None = None,
-            seal: list[bool] | None = None) -> FieldValue:
+def reading(
+    value: str, source: Source = Source.PAPER, conf: list[float] | None = None, seal: list[bool] | None = None
+) -> FieldValue:
     v = normalise(value)
-    return FieldValue(name=FieldName.APPLICANT_NAME, value=v, raw=value, source=source, document=DocType.APPLICATION_FORM,
-                      page=1, bbox=[0, 0, 10, 10], confidence=min(conf or [0.99]),
-                      char_confidences=conf or [0.99] * len(v), char_under_seal=seal or [False] * len(v))
+    return FieldValue(
+        name=FieldName.APPLICANT_NAME,
+        value=v,
+        raw=value,
+        source=source,
+        document=DocType.APPLICATION_FORM,
+        page=1,
+        bbox=[0, 0, 10, 10],
+        confidence=min(conf or [0.99]),
+        char_confidences=conf or [0.99] * len(v),
+        char_under_seal=seal or [False] * len(v),
+    )
 
 
 def status(expected: FieldValue, found: FieldValue) -> Status:
@@ -37,7 +47,10 @@ def test_company_suffix_change_read_well_is_a_fail() -> None:
 
 
 def test_different_house_number_read_well_is_a_fail() -> None:
-    assert status(reading("北京市海淀区中关村南大街28号"), reading("北京市海淀区中关村南大街26号")) == Status.FAIL
+    assert (
+        status(reading("北京市海淀区中关村南大街28号"), reading("北京市海淀区中关村南大街26号"))
+        == Status.FAIL
+    )
 
 
 def test_low_confidence_character_makes_it_uncertain() -> None:

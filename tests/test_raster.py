@@ -28,13 +28,15 @@ def test_image_pdf_is_taken_pixel_for_pixel(tmp_path: Path) -> None:
     assert loaded[0].dpi == pytest.approx(200, abs=0.5)
     w_mm, h_mm = page_size_mm(loaded[0])
     assert abs(w_mm - 210) < 1 and abs(h_mm - 297) < 1
-    b, g, r = loaded[0].image[60, 100]
+    b, _g, r = loaded[0].image[60, 100]
     assert r > 150 and b < 80
 
 
 def test_multipage_tiff_png_jpeg(tmp_path: Path) -> None:
     frames = [_a4(100), _a4(100), _a4(100)]
-    frames[0].save(tmp_path / "scan.tif", save_all=True, append_images=frames[1:], dpi=(100, 100), compression="tiff_lzw")
+    frames[0].save(
+        tmp_path / "scan.tif", save_all=True, append_images=frames[1:], dpi=(100, 100), compression="tiff_lzw"
+    )
     assert len(load_pages(tmp_path / "scan.tif")) == 3
     frames[0].save(tmp_path / "one.png", dpi=(300, 300))
     assert load_pages(tmp_path / "one.png")[0].dpi == pytest.approx(300, abs=1)
@@ -45,7 +47,11 @@ def test_multipage_tiff_png_jpeg(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "code"),
-    [(b"", "empty_file"), (b"%PDF-1.4\ngarbage", "unreadable_pdf"), (b"<html>not an image</html>", "unsupported_file")],
+    [
+        (b"", "empty_file"),
+        (b"%PDF-1.4\ngarbage", "unreadable_pdf"),
+        (b"<html>not an image</html>", "unsupported_file"),
+    ],
 )
 def test_unreadable_files_get_a_code(tmp_path: Path, content: bytes, code: str) -> None:
     path = tmp_path / "bad.png"

@@ -46,7 +46,9 @@ def _bundle_inputs(bundle: Path) -> tuple[list[Path], Path | None, Submission]:
     else:
         paper = [bundle / n for n in PAPER_NAMES if (bundle / n).is_file()]
     if not paper:
-        raise InputError("no_paper", f"{bundle}: no paper.pdf (or paper.tif/.png/.jpg, or a paper/ folder) in the bundle")
+        raise InputError(
+            "no_paper", f"{bundle}: no paper.pdf (or paper.tif/.png/.jpg, or a paper/ folder) in the bundle"
+        )
     electronic = bundle / "electronic.pdf"
     submission = Submission()
     meta = bundle / "submission.json"
@@ -59,8 +61,12 @@ def _bundle_inputs(bundle: Path) -> tuple[list[Path], Path | None, Submission]:
 
 
 def _run_check(
-    paper: list[Path], electronic: Path | None, submission: Submission, json_path: Path | None,
-    html_path: Path | None, engine: str | None,
+    paper: list[Path],
+    electronic: Path | None,
+    submission: Submission,
+    json_path: Path | None,
+    html_path: Path | None,
+    engine: str | None,
 ) -> Report:
     from filingcheck.config import Settings
     from filingcheck.pipeline import Inputs, process_submission
@@ -73,11 +79,13 @@ def _run_check(
 
         pipeline_settings = replace(pipeline_settings, engine=engine)
     with console.status("reading the dossier…") as status:
+
         def progress(stage: str, done: int, total: int) -> None:
             status.update(f"{stage}: page {done} of {total}")
 
-        result = process_submission(Inputs(paper=paper, electronic=electronic, submission=submission),
-                                    pipeline_settings, progress)
+        result = process_submission(
+            Inputs(paper=paper, electronic=electronic, submission=submission), pipeline_settings, progress
+        )
     if json_path:
         json_path.parent.mkdir(parents=True, exist_ok=True)
         write_json(result.report, json_path)
@@ -97,21 +105,27 @@ def _summary(report: Report, json_path: Path | None, html_path: Path | None) -> 
             table.add_row(f.status.value, f.rule, ",".join(map(str, f.pages)), f.message)
     console.print(table)
     passed = sum(f.status == Status.PASS for f in report.findings)
-    console.print(f"{len(report.pages)} pages, {len(report.seals)} seals, {passed} checks passed, "
-                  f"{len(report.errors)} processing errors")
+    console.print(
+        f"{len(report.pages)} pages, {len(report.seals)} seals, {passed} checks passed, "
+        f"{len(report.errors)} processing errors"
+    )
     for label, path in (("JSON", json_path), ("HTML", html_path)):
         if path:
             console.print(f"{label} report: {path}")
 
 
-
-
 @app.command()
 def check(
-    bundle: Annotated[Path | None, typer.Argument(help="bundle folder with paper.pdf, electronic.pdf, submission.json")] = None,
-    paper: Annotated[list[Path] | None, typer.Option("--paper", help="paper scan file(s): PDF, TIFF, JPEG, PNG")] = None,
+    bundle: Annotated[
+        Path | None, typer.Argument(help="bundle folder with paper.pdf, electronic.pdf, submission.json")
+    ] = None,
+    paper: Annotated[
+        list[Path] | None, typer.Option("--paper", help="paper scan file(s): PDF, TIFF, JPEG, PNG")
+    ] = None,
     electronic: Annotated[Path | None, typer.Option(help="electronic version (text-layer PDF)")] = None,
-    application_type: Annotated[ApplicationType | None, typer.Option("--type", help="application type")] = None,
+    application_type: Annotated[
+        ApplicationType | None, typer.Option("--type", help="application type")
+    ] = None,
     submitted_on: Annotated[str | None, typer.Option(help="submission date YYYY-MM-DD")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="write the JSON report here")] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="write the HTML report here")] = None,
@@ -138,6 +152,11 @@ def check(
     except InputError as exc:
         console.print(f"[red]error[/red] {exc.code}: {exc.message}")
         raise typer.Exit(Exit.INPUT_ERROR) from None
+    except (typer.Exit, typer.BadParameter):
+        raise
+    except Exception as exc:  # the edge: an unexpected failure becomes exit 5, not a traceback
+        console.print(f"[red]internal error[/red] {exc.__class__.__name__}: {exc}")
+        raise typer.Exit(Exit.INTERNAL_ERROR) from None
     raise typer.Exit(VERDICT_EXIT[report.verdict])
 
 
@@ -166,7 +185,9 @@ def samples(
     out: Annotated[Path, typer.Option(help="output folder")],
     n: Annotated[int, typer.Option(help="number of dossiers")] = 1,
     seed: Annotated[int, typer.Option(help="first seed")] = 1,
-    defects: Annotated[list[str] | None, typer.Option("--defects", help="rule ids to inject (repeat)")] = None,
+    defects: Annotated[
+        list[str] | None, typer.Option("--defects", help="rule ids to inject (repeat)")
+    ] = None,
     dpi: Annotated[int, typer.Option(help="scan resolution")] = 200,
     scan: Annotated[str, typer.Option(help="clean, mild or hard")] = "mild",
 ) -> None:
@@ -189,8 +210,15 @@ def ocr(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Print each page's lines with boxes and confidences (for debugging a scan)."""
-    from filingcheck.ocr import OcrSettings, PrepareSettings, UnknownEngineError, build_engine, load_pages
-    from filingcheck.ocr import prepare_page, read_page
+    from filingcheck.ocr import (
+        OcrSettings,
+        PrepareSettings,
+        UnknownEngineError,
+        build_engine,
+        load_pages,
+        prepare_page,
+        read_page,
+    )
     from filingcheck.ocr.seals import detect_seals
 
     try:
@@ -206,17 +234,30 @@ def ocr(
         upright = prepare_page(page, reader, PrepareSettings())
         result = read_page(upright, reader, detect_seals(page))
         lines = [
-            {"text": ln.text, "bbox": result.to_scan(ln.bbox).as_list(), "confidence": round(ln.confidence, 4),
-             "under_seal": ln.under_seal}
+            {
+                "text": ln.text,
+                "bbox": result.to_scan(ln.bbox).as_list(),
+                "confidence": round(ln.confidence, 4),
+                "under_seal": ln.under_seal,
+            }
             for ln in result.lines
         ]
-        out.append({"page": page.page, "rotation": upright.rotation, "skew": upright.skew,
-                    "engine": result.engine.model_dump(), "lines": lines})
+        out.append(
+            {
+                "page": page.page,
+                "rotation": upright.rotation,
+                "skew": upright.skew,
+                "engine": result.engine.model_dump(),
+                "lines": lines,
+            }
+        )
     if as_json:
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
         return
     for page_out in out:
-        console.print(f"[bold]page {page_out['page']}[/bold] rotation {page_out['rotation']}° skew {page_out['skew']}°")
+        console.print(
+            f"[bold]page {page_out['page']}[/bold] rotation {page_out['rotation']}° skew {page_out['skew']}°"
+        )
         for line in page_out["lines"]:
             sys.stdout.write(f"{line['confidence']:.3f} {line['bbox']} {line['text']}\n")
 

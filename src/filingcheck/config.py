@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -23,7 +24,8 @@ class Settings(BaseSettings):
     broker_url: str | None = None
     engine: str = "rapidocr"
     second_engine: str | None = "tesseract"
-    ocr_threads: int = Field(default=2, ge=1, le=64)
+    ocr_threads: int = Field(default=1, ge=1, le=64)
+    workers: int = Field(default_factory=lambda: min(2, os.cpu_count() or 1), ge=1, le=64)
     render_dpi: float = Field(default=200.0, ge=72, le=600)
     max_pages: int = Field(default=2000, ge=1)
     max_page_pixels: int = Field(default=60_000_000, ge=1_000_000)
@@ -35,10 +37,15 @@ class Settings(BaseSettings):
             engine=self.engine,
             second_engine=self.second_engine or None,
             ocr=OcrSettings(threads=self.ocr_threads),
-            raster=RasterSettings(render_dpi=self.render_dpi, max_pages=self.max_pages, max_pixels=self.max_page_pixels),
+            raster=RasterSettings(
+                render_dpi=self.render_dpi, max_pages=self.max_pages, max_pixels=self.max_page_pixels
+            ),
             prepare=PrepareSettings(),
             seals=SealSettings(),
-            checks=CheckSettings(low_confidence=self.low_confidence, report_validity_years=self.report_validity_years),
+            checks=CheckSettings(
+                low_confidence=self.low_confidence, report_validity_years=self.report_validity_years
+            ),
+            workers=self.workers,
         )
 
     @property

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
 import time
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +39,7 @@ from filingcheck.ocr import (
     PrepareSettings,
     RasterSettings,
     build_engine,
+    count_pages,
     is_colour,
     load_page,
     load_pages,
@@ -67,6 +70,8 @@ class PipelineSettings:
     prepare: PrepareSettings = field(default_factory=PrepareSettings)
     seals: SealSettings = field(default_factory=SealSettings)
     checks: CheckSettings = field(default_factory=CheckSettings)
+    # Pages OCRed in parallel worker processes (1: in this process).
+    workers: int = 1
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,9 @@ class Result:
     page_images: Mapping[int, np.ndarray]
 
 
-def process_submission(inputs: Inputs, settings: PipelineSettings | None = None, progress: Progress | None = None) -> Result:
+def process_submission(
+    inputs: Inputs, settings: PipelineSettings | None = None, progress: Progress | None = None
+) -> Result:
     """Check one submission end to end. Raises ``InputError`` only when no paper page can be read."""
     settings = settings or PipelineSettings()
     timings: dict[str, float] = {}
@@ -102,14 +109,16 @@ def process_submission(inputs: Inputs, settings: PipelineSettings | None = None,
     results: list[PageResult] = []
     sources: dict[int, tuple[Path, int]] = {}
     started = time.perf_counter()
-    for page in _paper_pages(inputs.paper, settings.raster, errors, files):
-        sources[page.page] = (inputs.paper[[f.name for f in files].index(page.source)], page.file_page)
-        if progress:
-            progress("ocr", page.page, sum(f.pages for f in files))
-        result, upright = _read_one_page(page, engine, settings, errors)
+    pages = _paper_pages(inputs.paper, settings.raster, errors, files, sources)
+    total = sum(count_pages(p) for p in inputs.paper if p.is_file() and p.stat().st_size)
+    for result, upright, page_errors in read_pages(pages, settings):
         results.append(result)
-        if upright is not None and result.info.doc_type in FIELD_PAGES:
-            uprights[page.page] = upright
+        errors.extend(page_errors)
+        if upright is not None:
+            uprights[result.info.page] = upright
+        if progress:
+            progress("ocr", len(results), total)
+    results.sort(key=lambda r: r.info.page)
     if not results:
         raise InputError("no_pages", "no page of the paper version could be read")
     timings["ocr_and_seals"] = round(time.perf_counter() - started, 3)
@@ -128,8 +137,11 @@ def process_submission(inputs: Inputs, settings: PipelineSettings | None = None,
             errors.extend(electronic.errors)
             has_electronic = bool(electronic.fields)
         except InputError as exc:
-            errors.append(ProcessingError(code=exc.code, stage=Stage.ELECTRONIC, message=exc.message,
-                                          source=inputs.electronic.name))
+            errors.append(
+                ProcessingError(
+                    code=exc.code, stage=Stage.ELECTRONIC, message=exc.message, source=inputs.electronic.name
+                )
+            )
     timings["extract"] = round(time.perf_counter() - started, 3)
 
     started = time.perf_counter()
@@ -143,7 +155,9 @@ def process_submission(inputs: Inputs, settings: PipelineSettings | None = None,
         grey_pages=[r.info.page for r in results if not r.info.colour],
     )
     second = build_engine(settings.second_engine, settings.ocr) if settings.second_engine else None
-    context = CheckContext(settings=settings.checks, second_reader=EngineBoxReader(second, uprights) if second else None)
+    context = CheckContext(
+        settings=settings.checks, second_reader=EngineBoxReader(second, uprights) if second else None
+    )
     findings = run_checks(dossier, context)
     timings["checks"] = round(time.perf_counter() - started, 3)
     timings["seconds_per_page"] = round(sum(timings.values()) / len(results), 3)
@@ -168,7 +182,11 @@ def process_submission(inputs: Inputs, settings: PipelineSettings | None = None,
 
 
 def _paper_pages(
-    paths: list[Path], raster: RasterSettings, errors: list[ProcessingError], files: list[InputFile]
+    paths: list[Path],
+    raster: RasterSettings,
+    errors: list[ProcessingError],
+    files: list[InputFile],
+    sources: dict[int, tuple[Path, int]],
 ) -> Iterator[PageImage]:
     number = 1
     for path, info in zip(paths, files, strict=True):
@@ -177,11 +195,64 @@ def _paper_pages(
         except InputError as exc:
             if len(paths) == 1:
                 raise
-            errors.append(ProcessingError(code=exc.code, stage=Stage.LOAD, message=exc.message, source=path.name))
+            errors.append(
+                ProcessingError(code=exc.code, stage=Stage.LOAD, message=exc.message, source=path.name)
+            )
             continue
         files[files.index(info)] = info.model_copy(update={"pages": len(pages)})
-        yield from pages
+        for page in pages:
+            sources[page.page] = (path, page.file_page)
+            yield page
         number += len(pages)
+
+
+PageOutcome = tuple[PageResult, UprightPage | None, list[ProcessingError]]
+
+
+def read_pages(pages: Iterator[PageImage], settings: PipelineSettings) -> Iterator[PageOutcome]:
+    """OCR and seals of every page, in worker processes when ``settings.workers`` > 1.
+
+    At most two pages per worker are in flight, so a thick dossier never sits in memory whole.
+    """
+    if settings.workers <= 1:
+        engine = build_engine(settings.engine, settings.ocr)
+        for page in pages:
+            yield _outcome(page, engine, settings)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        settings.workers, mp_context=context, initializer=_init_worker, initargs=(settings,)
+    ) as pool:
+        pending: set[Future[PageOutcome]] = set()
+        for page in pages:
+            pending.add(pool.submit(_worker_read, page))
+            if len(pending) >= 2 * settings.workers:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                yield from (f.result() for f in done)
+        for future in as_completed(pending):
+            yield future.result()
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(settings: PipelineSettings) -> None:
+    """Build the engine once per worker process (models load slowly)."""
+    _WORKER["settings"] = settings
+    _WORKER["engine"] = build_engine(settings.engine, settings.ocr)
+
+
+def _worker_read(page: PageImage) -> PageOutcome:
+    settings = _WORKER["settings"]
+    assert isinstance(settings, PipelineSettings)
+    return _outcome(page, _WORKER["engine"], settings)
+
+
+def _outcome(page: PageImage, engine: object, settings: PipelineSettings) -> PageOutcome:
+    errors: list[ProcessingError] = []
+    result, upright = _read_one_page(page, engine, settings, errors)
+    keep = upright if upright is not None and result.info.doc_type in FIELD_PAGES else None
+    return result, keep, errors
 
 
 def _read_one_page(
@@ -199,8 +270,13 @@ def _read_one_page(
     try:
         upright = prepare_page(page, engine, settings.prepare)  # type: ignore[arg-type]
         errors.extend(
-            ProcessingError(code=note.split(":")[0], stage=Stage.PREPROCESS, page=page.page, source=page.source,
-                            message=note)
+            ProcessingError(
+                code=note.split(":")[0],
+                stage=Stage.PREPROCESS,
+                page=page.page,
+                source=page.source,
+                message=note,
+            )
             for note in upright.notes
         )
         ocr = read_page(upright, engine, seals)  # type: ignore[arg-type]
@@ -239,8 +315,9 @@ def _with_text(page: PageImage, seal: Seal, engine: object, errors: list[Process
 
 
 def _error(code: str, stage: Stage, page: PageImage, exc: Exception) -> ProcessingError:
-    return ProcessingError(code=code, stage=stage, page=page.page, source=page.source,
-                           message=f"{exc.__class__.__name__}: {exc}")
+    return ProcessingError(
+        code=code, stage=stage, page=page.page, source=page.source, message=f"{exc.__class__.__name__}: {exc}"
+    )
 
 
 def _input_file(role: str, path: Path, pages: int = 0) -> InputFile:

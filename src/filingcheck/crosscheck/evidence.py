@@ -48,27 +48,48 @@ def compare_readings(
         evidence_of(expected, EvidenceRole.EXPECTED, result.expected_boxes),
         evidence_of(found, EvidenceRole.FOUND, result.found_boxes),
     ]
-    common = dict(rule=rule, clause=clause, field=field, expected=expected.value, found=found.value, pages=pages)
+    common = dict(
+        rule=rule, clause=clause, field=field, expected=expected.value, found=found.value, pages=pages
+    )
     if result.equal:
-        return Finding(**common, status=Status.PASS, evidence=evidence, score=100.0, diff=result.diff,
-                       message=f"{what}: identical")
+        return Finding(
+            **common,
+            status=Status.PASS,
+            evidence=evidence,
+            score=100.0,
+            diff=result.diff,
+            message=f"{what}: identical",
+        )
     weak = min(expected.confidence, found.confidence) < context.settings.min_field_confidence
     status = Status.FAIL
     message = f"{what} differ"
     if result.explained_by_ocr or weak:
         again = second_read_agrees(found, context) if result.explained_by_ocr else None
         if again:
-            message = f"{what} differ; a second read confirms the characters read ({'; '.join(result.reasons)})"
+            message = (
+                f"{what} differ; a second read confirms the characters read ({'; '.join(result.reasons)})"
+            )
         else:
             status = Status.UNCERTAIN
             why = "; ".join(result.reasons) if result.reasons else "the reading has low confidence"
             message = f"{what} differ, but OCR could explain it ({why}); a person must look"
-    return Finding(**common, status=status, evidence=evidence, score=result.score, diff=result.diff, message=message)
+    return Finding(
+        **common, status=status, evidence=evidence, score=result.score, diff=result.diff, message=message
+    )
 
 
-def missing(rule: str, clause: str, field: str | None, message: str, present: list[FieldValue] | None = None) -> Finding:
+def missing(
+    rule: str, clause: str, field: str | None, message: str, present: list[FieldValue] | None = None
+) -> Finding:
     """An ``uncertain`` finding for evidence that could not be found."""
     evidence = [evidence_of(v, EvidenceRole.CONTEXT) for v in present or []]
     pages = sorted({v.page for v in present or [] if v.page and v.source == Source.PAPER})
-    return Finding(rule=rule, clause=clause, field=field, status=Status.UNCERTAIN, pages=pages, evidence=evidence,
-                   message=message)
+    return Finding(
+        rule=rule,
+        clause=clause,
+        field=field,
+        status=Status.UNCERTAIN,
+        pages=pages,
+        evidence=evidence,
+        message=message,
+    )

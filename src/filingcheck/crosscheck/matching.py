@@ -30,7 +30,13 @@ class Comparison:
 def aligned_diff(expected: str, found: str) -> list[DiffOp]:
     ops = []
     for op in Levenshtein.opcodes(expected, found):
-        ops.append(DiffOp(op=op.tag, expected=expected[op.src_start : op.src_end], found=found[op.dest_start : op.dest_end]))
+        ops.append(
+            DiffOp(
+                op=op.tag,
+                expected=expected[op.src_start : op.src_end],
+                found=found[op.dest_start : op.dest_end],
+            )
+        )
     return ops
 
 
@@ -65,7 +71,9 @@ def compare(expected: FieldValue, found: FieldValue, low_confidence: float = 0.9
             continue
         exp_boxes += _boxes(expected, op.src_start, op.src_end)
         found_boxes += _boxes(found, op.dest_start, op.dest_end)
-        why = _explain(op.tag, expected, found, op.src_start, op.src_end, op.dest_start, op.dest_end, low_confidence)
+        why = _explain(
+            op.tag, expected, found, op.src_start, op.src_end, op.dest_start, op.dest_end, low_confidence
+        )
         if why is None:
             explained = False
         else:
@@ -82,13 +90,22 @@ def compare(expected: FieldValue, found: FieldValue, low_confidence: float = 0.9
 
 
 def _explain(
-    tag: str, expected: FieldValue, found: FieldValue, s0: int, s1: int, d0: int, d1: int, low_confidence: float
+    tag: str,
+    expected: FieldValue,
+    found: FieldValue,
+    s0: int,
+    s1: int,
+    d0: int,
+    d1: int,
+    low_confidence: float,
 ) -> str | None:
     """Why OCR could have made this span differ, or None when it was read well on both sides."""
     a, b = expected.value, found.value
 
     def doubt(value: FieldValue, indices: range | tuple[int, ...]) -> list[str]:
-        return [d for i in indices if 0 <= i < len(value.value) and (d := _doubtful(value, i, low_confidence))]
+        return [
+            d for i in indices if 0 <= i < len(value.value) and (d := _doubtful(value, i, low_confidence))
+        ]
 
     if tag == "replace" and s1 - s0 == d1 - d0:
         reasons = []

@@ -18,8 +18,12 @@ def run_checks(dossier: Dossier, context: CheckContext, only: Sequence[str] | No
         rule = get_rule(rule_id)
         if not rule.applies_to(dossier.submission.application_type):
             findings.append(
-                Finding(rule=rule.id, clause=rule.clause, status=Status.NOT_APPLICABLE,
-                        message=f"does not apply to {dossier.submission.application_type.value} applications")
+                Finding(
+                    rule=rule.id,
+                    clause=rule.clause,
+                    status=Status.NOT_APPLICABLE,
+                    message=f"does not apply to {dossier.submission.application_type.value} applications",
+                )
             )
             continue
         findings.extend(rule.check(dossier, context))

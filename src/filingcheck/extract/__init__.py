@@ -5,4 +5,11 @@ from filingcheck.extract.electronic import ElectronicReading, read_electronic
 from filingcheck.extract.fields import extract_fields
 from filingcheck.models.normalize import normalise
 
-__all__ = ["Classification", "ElectronicReading", "classify_page", "extract_fields", "normalise", "read_electronic"]
+__all__ = [
+    "Classification",
+    "ElectronicReading",
+    "classify_page",
+    "extract_fields",
+    "normalise",
+    "read_electronic",
+]

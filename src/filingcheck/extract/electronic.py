@@ -44,7 +44,9 @@ def read_electronic(path: Path) -> ElectronicReading:
     except PDFPasswordIncorrect as exc:
         raise InputError("encrypted_pdf", f"{path.name}: the electronic PDF is encrypted") from exc
     except (PDFSyntaxError, Exception) as exc:
-        raise InputError("unreadable_pdf", f"{path.name}: not a readable PDF ({exc.__class__.__name__})") from exc
+        raise InputError(
+            "unreadable_pdf", f"{path.name}: not a readable PDF ({exc.__class__.__name__})"
+        ) from exc
     with pdf:
         reading.pages = len(pdf.pages)
         for number, page in enumerate(pdf.pages, start=1):
@@ -119,7 +121,9 @@ def _cell_text(page: object, cell: object) -> str:
     return str(cropped.extract_text() or "").replace("\n", "")
 
 
-def _value(name: FieldName, raw: str, page: int, cell: object, document: DocType = DocType.APPLICATION_FORM) -> FieldValue:
+def _value(
+    name: FieldName, raw: str, page: int, cell: object, document: DocType = DocType.APPLICATION_FORM
+) -> FieldValue:
     x0, top, x1, bottom = (float(v) for v in cell)  # type: ignore[attr-defined]
     return FieldValue(
         name=name,

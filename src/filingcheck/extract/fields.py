@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from filingcheck.extract.form import application_form_fields, cover_sheet_fields
+from filingcheck.extract.formula import formula_lines
 from filingcheck.extract.licence import licence_fields
 from filingcheck.models import DocType, FieldSet, FieldValue, PageOcr
 
@@ -14,6 +15,7 @@ READERS: dict[DocType, Reader] = {
     DocType.APPLICATION_FORM: application_form_fields,
     DocType.COVER_SHEET: cover_sheet_fields,
     DocType.BUSINESS_LICENCE: licence_fields,
+    DocType.FORMULA: formula_lines,
     DocType.INSTITUTION_CERTIFICATE: lambda ocr: licence_fields(ocr, DocType.INSTITUTION_CERTIFICATE),
 }
 

@@ -15,7 +15,10 @@ PRODUCT_SUFFIX = re.compile(r"(胶囊|软胶囊|片|咀嚼片|含片|口服液|�
 
 
 def labelled_fields(
-    ocr: PageOcr, document: DocType, vocab: Mapping[FieldName, Sequence[str]], stop_labels: Sequence[str] = ALL_LABELS
+    ocr: PageOcr,
+    document: DocType,
+    vocab: Mapping[FieldName, Sequence[str]],
+    stop_labels: Sequence[str] = ALL_LABELS,
 ) -> list[FieldValue]:
     """Every labelled field on the page, first reading of each field only."""
     found: dict[FieldName, FieldValue] = {}
@@ -60,7 +63,9 @@ def cover_sheet_fields(ocr: PageOcr) -> list[FieldValue]:
             have.add(name)
     if top_right:
         line = min(top_right, key=lambda ln: ln.bbox.y0)
-        item = field_from_pieces(FieldName.ITEM_NAME, [Piece(line, 0, len(line.text))], ocr, DocType.COVER_SHEET)
+        item = field_from_pieces(
+            FieldName.ITEM_NAME, [Piece(line, 0, len(line.text))], ocr, DocType.COVER_SHEET
+        )
         if item is not None:
             values.append(item)
     return values

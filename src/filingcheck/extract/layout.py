@@ -39,7 +39,9 @@ class Piece:
         return self.line.text[self.start : self.end]
 
 
-def match_label(line: OcrLine, vocab: Mapping[FieldName, Sequence[str]], min_score: float = 80.0) -> LabelMatch | None:
+def match_label(
+    line: OcrLine, vocab: Mapping[FieldName, Sequence[str]], min_score: float = 80.0
+) -> LabelMatch | None:
     """The field whose label starts this line, if any (longest, best-scoring label wins)."""
     norm = normalise_with_map(line.text)
     text = norm.text
@@ -87,7 +89,11 @@ def value_pieces(
         start = label_line.text.index(rest, match.value_start)
         pieces.append(Piece(label_line, start, start + len(rest)))
     right = sorted(
-        (ln for ln in lines if ln is not label_line and same_row(ln, label_line) and ln.bbox.x0 >= label_line.bbox.x1 - 5),
+        (
+            ln
+            for ln in lines
+            if ln is not label_line and same_row(ln, label_line) and ln.bbox.x0 >= label_line.bbox.x1 - 5
+        ),
         key=lambda ln: ln.bbox.x0,
     )
     for ln in right:
@@ -99,11 +105,15 @@ def value_pieces(
     return pieces + _continuations(pieces, label_line, lines, stop_labels)
 
 
-def _continuations(pieces: list[Piece], label_line: OcrLine, lines: Sequence[OcrLine], stop_labels: Sequence[str]) -> list[Piece]:
+def _continuations(
+    pieces: list[Piece], label_line: OcrLine, lines: Sequence[OcrLine], stop_labels: Sequence[str]
+) -> list[Piece]:
     """Lines below a value that wrap it: under the value column, close, with no label in their row."""
     last = pieces[-1].line
-    first = pieces[0].line
-    column_x0 = first.bbox.x0 if first is not label_line else label_line.bbox.x0
+    first = pieces[0]
+    column_x0 = first.line.bbox.x0
+    if len(first.line.chars) == len(first.line.text) and first.start < len(first.line.chars):
+        column_x0 = first.line.chars[first.start].bbox.x0  # where the value starts, not its label
     more: list[Piece] = []
     while True:
         below = [
@@ -117,8 +127,11 @@ def _continuations(pieces: list[Piece], label_line: OcrLine, lines: Sequence[Ocr
         if not below:
             return more
         nxt = min(below, key=lambda ln: ln.bbox.y0)
+        # Only lines in this field's own column count: a two-column licence has other labels far left.
+        column_left = label_line.bbox.x0 - 3 * label_line.bbox.height
         row_has_label = any(
-            same_row(other, nxt) and other.bbox.x1 <= nxt.bbox.x0 + 5 and other is not nxt for other in lines
+            other is not nxt and same_row(other, nxt) and column_left < other.bbox.x1 <= nxt.bbox.x0 + 5
+            for other in lines
         )
         if row_has_label or is_label_line(nxt, stop_labels):
             return more

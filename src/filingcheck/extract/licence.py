@@ -24,10 +24,14 @@ def licence_fields(ocr: PageOcr, document: DocType = DocType.BUSINESS_LICENCE) -
             continue
         if value.name == FieldName.FOUNDED_ON:
             iso = parse_date(value.raw)
-            value = value.model_copy(update={"value": iso or value.value, "char_confidences": None, "char_boxes": None})
+            value = value.model_copy(
+                update={"value": iso or value.value, "char_confidences": None, "char_boxes": None}
+            )
         elif value.name == FieldName.LICENCE_TERM:
             term = parse_term(value.raw)
-            value = value.model_copy(update={"value": term or value.value, "char_confidences": None, "char_boxes": None})
+            value = value.model_copy(
+                update={"value": term or value.value, "char_confidences": None, "char_boxes": None}
+            )
         values.append(value)
     if code is not None:
         values.insert(0, code)
@@ -55,7 +59,9 @@ def credit_code(ocr: PageOcr, document: DocType) -> FieldValue | None:
                         note=f"read as {text}, repaired by the check character",
                     )
                 else:
-                    value = field_from_pieces(FieldName.USCC, [piece], ocr, document, value=uscc.normalise(text))
+                    value = field_from_pieces(
+                        FieldName.USCC, [piece], ocr, document, value=uscc.normalise(text)
+                    )
                 if value is not None:
                     candidates.append((rank - _label_bonus(line), value))
     if not candidates:

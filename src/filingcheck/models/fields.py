@@ -80,7 +80,9 @@ class FieldSet(BaseModel):
 
     values: list[FieldValue] = Field(default_factory=list)
 
-    def get(self, name: FieldName, *, source: Source | None = None, document: DocType | None = None) -> list[FieldValue]:
+    def get(
+        self, name: FieldName, *, source: Source | None = None, document: DocType | None = None
+    ) -> list[FieldValue]:
         return [
             v
             for v in self.values
@@ -89,7 +91,9 @@ class FieldSet(BaseModel):
             and (document is None or v.document == document)
         ]
 
-    def first(self, name: FieldName, *, source: Source | None = None, document: DocType | None = None) -> FieldValue | None:
+    def first(
+        self, name: FieldName, *, source: Source | None = None, document: DocType | None = None
+    ) -> FieldValue | None:
         found = self.get(name, source=source, document=document)
         return found[0] if found else None
 

@@ -40,12 +40,19 @@ class Evidence(BaseModel):
     highlight: list[BBox] = Field(default_factory=list)
 
 
+class DiffKind(StrEnum):
+    EQUAL = "equal"
+    REPLACE = "replace"
+    INSERT = "insert"
+    DELETE = "delete"
+
+
 class DiffOp(BaseModel):
     """One span of an aligned character diff between expected and found."""
 
     model_config = ConfigDict(frozen=True)
 
-    op: str
+    op: DiffKind
     expected: str
     found: str
 

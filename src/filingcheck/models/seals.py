@@ -34,7 +34,8 @@ class Seal(BaseModel):
     """One seal impression on one page; ``bbox`` and ``centre`` are on the scanned image.
 
     ``axes`` are the half-axes of the fitted ellipse (equal for a round seal; half the sides
-    for a square one). ``ring_visible`` is the share of the outline inside the page (1.0 for a
+    for a square one); ``angle`` is the ellipse's rotation in degrees, clockwise on the image
+    (y down). ``ring_visible`` is the share of the outline inside the page (1.0 for a
     whole seal, about 0.5 for half a straddle seal).
     """
 

@@ -74,7 +74,9 @@ def _pdf_pages(path: Path, first_page: int, settings: RasterSettings) -> Iterato
         if len(doc) == 0:
             raise InputError("empty_pdf", f"{path.name}: the PDF has no pages")
         if len(doc) > settings.max_pages:
-            raise InputError("too_many_pages", f"{path.name}: {len(doc)} pages, the limit is {settings.max_pages}")
+            raise InputError(
+                "too_many_pages", f"{path.name}: {len(doc)} pages, the limit is {settings.max_pages}"
+            )
         for index in range(len(doc)):
             page = doc[index]
             try:
@@ -90,7 +92,9 @@ def _pdf_pages(path: Path, first_page: int, settings: RasterSettings) -> Iterato
                 bgr = _extract_scan(scan[1]) if scan else None
                 if bgr is None:
                     bgr = _render(page, dpi)
-                yield PageImage(page=first_page + index, image=bgr, dpi=dpi, source=path.name, file_page=index + 1)
+                yield PageImage(
+                    page=first_page + index, image=bgr, dpi=dpi, source=path.name, file_page=index + 1
+                )
             finally:
                 page.close()
     finally:
@@ -144,7 +148,9 @@ def _image_pages(path: Path, first_page: int, settings: RasterSettings) -> Itera
     with im:
         frames = int(getattr(im, "n_frames", 1))
         if frames > settings.max_pages:
-            raise InputError("too_many_pages", f"{path.name}: {frames} pages, the limit is {settings.max_pages}")
+            raise InputError(
+                "too_many_pages", f"{path.name}: {frames} pages, the limit is {settings.max_pages}"
+            )
         for index in range(frames):
             try:
                 im.seek(index)
@@ -158,7 +164,12 @@ def _image_pages(path: Path, first_page: int, settings: RasterSettings) -> Itera
             except (OSError, ValueError) as exc:
                 raise InputError("unreadable_image", f"{path.name} page {index + 1}: {exc}") from exc
             yield PageImage(
-                page=first_page + index, image=bgr, dpi=dpi, source=path.name, file_page=index + 1, dpi_known=dpi_known
+                page=first_page + index,
+                image=bgr,
+                dpi=dpi,
+                source=path.name,
+                file_page=index + 1,
+                dpi_known=dpi_known,
             )
 
 

@@ -8,16 +8,18 @@ import numpy as np
 
 from filingcheck.models import BBox, OcrLine, PageOcr, Seal, UprightPage
 from filingcheck.ocr.engines.base import OcrEngine
+from filingcheck.ocr.rules import split_at_rules, vertical_rules
 from filingcheck.ocr.seals import suppress_seal_ink
 
-PREPROCESSING = "upright+deskew+seal-ink-suppressed"
+PREPROCESSING = "upright+deskew+seal-ink-suppressed+split-at-rules"
 
 
 def read_page(upright: UprightPage, engine: OcrEngine, seals: list[Seal]) -> PageOcr:
     """Full OCR of a prepared page; boxes stay in the upright frame (``PageOcr.to_scan`` maps back)."""
     started = time.perf_counter()
     text_image = suppress_seal_ink(upright.image) if upright.image.ndim == 3 else upright.image
-    lines = engine.read_page(text_image)
+    rules = vertical_rules(text_image)
+    lines = [part for line in engine.read_page(text_image) for part in split_at_rules(line, rules)]
     seal_boxes = [upright.to_upright.map_box(s.bbox) for s in seals]
     lines = [_mark_under_seal(line, seal_boxes) for line in lines]
     lines.sort(key=lambda line: (line.bbox.y0 + line.bbox.y1, line.bbox.x0))

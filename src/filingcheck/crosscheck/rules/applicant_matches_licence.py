@@ -11,7 +11,11 @@ from filingcheck.models import ApplicationType, DocType, Dossier, FieldName, Fin
 LICENCE_DOCUMENTS = (DocType.BUSINESS_LICENCE, DocType.INSTITUTION_CERTIFICATE)
 PAIRS = (
     (FieldName.APPLICANT_NAME, FieldName.LICENCE_NAME, "applicant name on the form and name on the licence"),
-    (FieldName.APPLICANT_ADDRESS, FieldName.LICENCE_ADDRESS, "applicant address on the form and 住所 on the licence"),
+    (
+        FieldName.APPLICANT_ADDRESS,
+        FieldName.LICENCE_ADDRESS,
+        "applicant address on the form and 住所 on the licence",
+    ),
 )
 
 
@@ -30,16 +34,33 @@ class ApplicantMatchesLicence:
         for form_field, licence_field, what in PAIRS:
             forms = dossier.fields.get(form_field, source=Source.PAPER, document=DocType.APPLICATION_FORM)
             licences = [
-                v for doc in LICENCE_DOCUMENTS for v in dossier.fields.get(licence_field, source=Source.PAPER, document=doc)
+                v
+                for doc in LICENCE_DOCUMENTS
+                for v in dossier.fields.get(licence_field, source=Source.PAPER, document=doc)
             ]
             if not forms:
-                findings.append(missing(self.id, self.clause, form_field.value,
-                                        f"{form_field.value} was not found on the application form", licences))
+                findings.append(
+                    missing(
+                        self.id,
+                        self.clause,
+                        form_field.value,
+                        f"{form_field.value} was not found on the application form",
+                        licences,
+                    )
+                )
                 continue
             if not licences:
-                findings.append(missing(self.id, self.clause, form_field.value,
-                                        "no business licence (or registration certificate) field was found to compare with",
-                                        forms))
+                findings.append(
+                    missing(
+                        self.id,
+                        self.clause,
+                        form_field.value,
+                        "no business licence (or registration certificate) field was found to compare with",
+                        forms,
+                    )
+                )
                 continue
-            findings.append(compare_readings(self.id, self.clause, form_field.value, licences[0], forms[0], context, what))
+            findings.append(
+                compare_readings(self.id, self.clause, form_field.value, licences[0], forms[0], context, what)
+            )
         return findings

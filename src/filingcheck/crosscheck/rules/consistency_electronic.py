@@ -30,8 +30,14 @@ class ConsistencyElectronic:
 
     def check(self, dossier: Dossier, context: CheckContext) -> list[Finding]:
         if not dossier.has_electronic:
-            return [Finding(rule=self.id, clause=self.clause, status=Status.UNCERTAIN,
-                            message="no electronic version was provided, so it could not be compared")]
+            return [
+                Finding(
+                    rule=self.id,
+                    clause=self.clause,
+                    status=Status.UNCERTAIN,
+                    message="no electronic version was provided, so it could not be compared",
+                )
+            ]
         findings = []
         for name in FIELDS:
             electronic = dossier.fields.first(name, source=Source.ELECTRONIC)
@@ -41,10 +47,23 @@ class ConsistencyElectronic:
             if electronic is None or paper is None:
                 side = "electronic version" if electronic is None else "paper application form"
                 present = [v for v in (electronic, paper) if v is not None]
-                findings.append(missing(self.id, self.clause, name.value, f"{name.value} was not found in the {side}", present))
+                findings.append(
+                    missing(
+                        self.id, self.clause, name.value, f"{name.value} was not found in the {side}", present
+                    )
+                )
                 continue
-            findings.append(compare_readings(self.id, self.clause, name.value, electronic, paper, context,
-                                             f"{name.value} in the electronic version and on paper"))
+            findings.append(
+                compare_readings(
+                    self.id,
+                    self.clause,
+                    name.value,
+                    electronic,
+                    paper,
+                    context,
+                    f"{name.value} in the electronic version and on paper",
+                )
+            )
         findings.extend(self._formula(dossier))
         return findings
 
@@ -58,8 +77,25 @@ class ConsistencyElectronic:
         only_e = [x for x in electronic if x not in paper_values]
         only_p = [x for x in paper_values if x not in electronic]
         if not only_e and not only_p:
-            return [Finding(rule=self.id, clause=self.clause, field="formula", status=Status.PASS, pages=pages,
-                            message=f"formula: all {len(electronic)} lines agree")]
-        return [Finding(rule=self.id, clause=self.clause, field="formula", status=Status.UNCERTAIN, pages=pages,
-                        expected="; ".join(only_e), found="; ".join(only_p),
-                        message="formula lines differ between the electronic version and paper; a person must look")]
+            return [
+                Finding(
+                    rule=self.id,
+                    clause=self.clause,
+                    field="formula",
+                    status=Status.PASS,
+                    pages=pages,
+                    message=f"formula: all {len(electronic)} lines agree",
+                )
+            ]
+        return [
+            Finding(
+                rule=self.id,
+                clause=self.clause,
+                field="formula",
+                status=Status.UNCERTAIN,
+                pages=pages,
+                expected="; ".join(only_e),
+                found="; ".join(only_p),
+                message="formula lines differ between the electronic version and paper; a person must look",
+            )
+        ]

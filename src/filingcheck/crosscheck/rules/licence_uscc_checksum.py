@@ -31,25 +31,50 @@ class LicenceUsccChecksum:
     def check(self, dossier: Dossier, context: CheckContext) -> list[Finding]:
         codes = dossier.fields.get(FieldName.USCC, source=Source.PAPER)
         if not codes:
-            return [missing(self.id, self.clause, FieldName.USCC.value, "no unified social credit code was found")]
+            return [
+                missing(self.id, self.clause, FieldName.USCC.value, "no unified social credit code was found")
+            ]
         findings = []
         for code in codes:
-            common = dict(rule=self.id, clause=self.clause, field=FieldName.USCC.value, found=code.value,
-                          pages=[code.page] if code.page else [], evidence=[evidence_of(code, EvidenceRole.FOUND)])
+            common = dict(
+                rule=self.id,
+                clause=self.clause,
+                field=FieldName.USCC.value,
+                found=code.value,
+                pages=[code.page] if code.page else [],
+                evidence=[evidence_of(code, EvidenceRole.FOUND)],
+            )
             if is_valid(code.value) and not _guessed(code):
                 note = f" ({code.note})" if code.note else ""
-                findings.append(Finding(**common, status=Status.PASS, message=f"credit code {code.value} is valid{note}"))
+                findings.append(
+                    Finding(**common, status=Status.PASS, message=f"credit code {code.value} is valid{note}")
+                )
             elif is_valid(code.value):
-                findings.append(Finding(**common, status=Status.UNCERTAIN,
-                                        message=f"credit code read as {normalise(code.raw)}; only the repair "
-                                        f"{code.value} is valid, and the repair is a guess; a person must look"))
+                findings.append(
+                    Finding(
+                        **common,
+                        status=Status.UNCERTAIN,
+                        message=f"credit code read as {normalise(code.raw)}; only the repair "
+                        f"{code.value} is valid, and the repair is a guess; a person must look",
+                    )
+                )
             elif code.confidence >= context.settings.low_confidence and len(code.value) == 18:
-                findings.append(Finding(**common, status=Status.FAIL,
-                                        message=f"credit code {code.value} fails the check character"))
+                findings.append(
+                    Finding(
+                        **common,
+                        status=Status.FAIL,
+                        message=f"credit code {code.value} fails the check character",
+                    )
+                )
             else:
-                findings.append(Finding(**common, status=Status.UNCERTAIN,
-                                        message=f"credit code read as {code.value} is not valid, but it was read with "
-                                        f"confidence {code.confidence:.2f}; a person must look"))
+                findings.append(
+                    Finding(
+                        **common,
+                        status=Status.UNCERTAIN,
+                        message=f"credit code read as {code.value} is not valid, but it was read with "
+                        f"confidence {code.confidence:.2f}; a person must look",
+                    )
+                )
         return findings
 
 

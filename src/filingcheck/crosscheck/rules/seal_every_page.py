@@ -41,11 +41,25 @@ class SealEveryPage:
             findings.append(self._unstamped(page, dossier))
         if stamped:
             findings.append(
-                Finding(rule=self.id, clause=self.clause, status=Status.PASS, pages=stamped,
-                        evidence=[Evidence(page=s.page, bbox=s.bbox, role=EvidenceRole.FOUND, source=Source.SEAL,
-                                           text=s.text) for s in dossier.seals if s.page in stamped],
-                        message=f"{len(stamped)} pages carry a seal or a straddle-seal slice"
-                        + (f"; {len(exempt)} exempt pages (application form, test reports, certificates)" if exempt else ""))
+                Finding(
+                    rule=self.id,
+                    clause=self.clause,
+                    status=Status.PASS,
+                    pages=stamped,
+                    evidence=[
+                        Evidence(
+                            page=s.page, bbox=s.bbox, role=EvidenceRole.FOUND, source=Source.SEAL, text=s.text
+                        )
+                        for s in dossier.seals
+                        if s.page in stamped
+                    ],
+                    message=f"{len(stamped)} pages carry a seal or a straddle-seal slice"
+                    + (
+                        f"; {len(exempt)} exempt pages (application form, test reports, certificates)"
+                        if exempt
+                        else ""
+                    ),
+                )
             )
         return findings
 
@@ -53,12 +67,40 @@ class SealEveryPage:
         weak = [s for s in dossier.seals_on(page.page)]
         grey = not page.colour
         if grey or weak:
-            reason = "the scan is grey, so seal ink cannot be told by colour" if grey else "only a faint seal-like mark was found"
-            return Finding(rule=self.id, clause=self.clause, status=Status.UNCERTAIN, pages=[page.page],
-                           evidence=[Evidence(page=page.page, bbox=None, role=EvidenceRole.CONTEXT, source=Source.PAPER,
-                                              document=page.doc_type)],
-                           message=f"page {page.page} ({page.doc_type.value}): no clear seal; {reason}")
-        return Finding(rule=self.id, clause=self.clause, status=Status.FAIL, pages=[page.page],
-                       evidence=[Evidence(page=page.page, bbox=None, role=EvidenceRole.FOUND, source=Source.PAPER,
-                                          document=page.doc_type)],
-                       message=f"page {page.page} ({page.doc_type.value}) carries no seal and no straddle-seal slice")
+            reason = (
+                "the scan is grey, so seal ink cannot be told by colour"
+                if grey
+                else "only a faint seal-like mark was found"
+            )
+            return Finding(
+                rule=self.id,
+                clause=self.clause,
+                status=Status.UNCERTAIN,
+                pages=[page.page],
+                evidence=[
+                    Evidence(
+                        page=page.page,
+                        bbox=None,
+                        role=EvidenceRole.CONTEXT,
+                        source=Source.PAPER,
+                        document=page.doc_type,
+                    )
+                ],
+                message=f"page {page.page} ({page.doc_type.value}): no clear seal; {reason}",
+            )
+        return Finding(
+            rule=self.id,
+            clause=self.clause,
+            status=Status.FAIL,
+            pages=[page.page],
+            evidence=[
+                Evidence(
+                    page=page.page,
+                    bbox=None,
+                    role=EvidenceRole.FOUND,
+                    source=Source.PAPER,
+                    document=page.doc_type,
+                )
+            ],
+            message=f"page {page.page} ({page.doc_type.value}) carries no seal and no straddle-seal slice",
+        )

@@ -45,7 +45,12 @@ class RapidOcrEngine:
     def read_page(self, image: np.ndarray) -> list[OcrLine]:
         # Pass every switch: rapidocr keeps the last call's use_det when one is left out.
         result: Any = self._ocr(
-            image, use_det=True, use_cls=False, use_rec=True, return_word_box=True, return_single_char_box=True
+            image,
+            use_det=True,
+            use_cls=False,
+            use_rec=True,
+            return_word_box=True,
+            return_single_char_box=True,
         )
         if result.txts is None or result.boxes is None:
             return []

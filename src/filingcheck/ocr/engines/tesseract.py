@@ -25,7 +25,9 @@ class TesseractEngine:
         try:
             version = str(pytesseract.get_tesseract_version())
         except pytesseract.TesseractNotFoundError as exc:
-            raise RuntimeError("tesseract is not installed (Debian: apt-get install tesseract-ocr tesseract-ocr-chi-sim)") from exc
+            raise RuntimeError(
+                "tesseract is not installed (Debian: apt-get install tesseract-ocr tesseract-ocr-chi-sim)"
+            ) from exc
         self._info = EngineInfo(name="tesseract", version=version.splitlines()[0])
 
     @property
@@ -62,7 +64,10 @@ class TesseractEngine:
             if not word or conf < 0:
                 continue
             box = BBox.of(
-                data["left"][i], data["top"][i], data["left"][i] + data["width"][i], data["top"][i] + data["height"][i]
+                data["left"][i],
+                data["top"][i],
+                data["left"][i] + data["width"][i],
+                data["top"][i] + data["height"][i],
             )
             key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
             groups[key].append(OcrChar(text=word, bbox=box, confidence=min(1.0, conf / 100.0)))
@@ -92,6 +97,8 @@ def _split_chars(words: list[OcrChar]) -> list[OcrChar]:
         step = w.bbox.width / len(w.text)
         for k, ch in enumerate(w.text):
             x0 = w.bbox.x0 + k * step
-            chars.append(OcrChar(text=ch, bbox=BBox.of(x0, w.bbox.y0, x0 + step, w.bbox.y1), confidence=w.confidence))
+            chars.append(
+                OcrChar(text=ch, bbox=BBox.of(x0, w.bbox.y0, x0 + step, w.bbox.y1), confidence=w.confidence)
+            )
     text = drop_cjk_spaces(" ".join(w.text for w in words))
     return chars if "".join(c.text for c in chars) == text else []

@@ -1,0 +1,128 @@
+"""Seals that a photocopier turned grey: found by their thin closed ring, not by colour."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import cv2
+import numpy as np
+
+from filingcheck.models import SealKind
+from filingcheck.ocr.seals.candidates import Candidate, SizeLimits, judge_square, suppress_overlaps
+from filingcheck.ocr.seals.ink import dark_mask
+from filingcheck.ocr.seals.lines import remove_lines
+from filingcheck.ocr.seals.scoring import RingStats, ring_stats
+from filingcheck.ocr.seals.settings import SealSettings
+from filingcheck.ocr.seals.shapes import Ellipse, fit_ellipse, off_border, outer_points, ransac_circles
+from filingcheck.ocr.seals.slices import find_slices
+
+
+def find_grey_seals(
+    image: np.ndarray,
+    red: np.ndarray,
+    limits: SizeLimits,
+    settings: SealSettings,
+    taken: list[Ellipse],
+) -> list[Candidate]:
+    """Grey seals on a working image; ``taken`` are seals already found in red.
+
+    Black text is everywhere on a grey page, so the test is strict: a long ring that is one
+    stroke all round, clearly denser than the bands beside it, with sparse marks inside.
+    Runs at half the working resolution: a ring stays several pixels wide, and a page of text
+    is many small blobs, which costs time at full working resolution.
+    """
+    if limits.px_per_mm < 3.0:
+        return _find(image, red, limits, settings, taken)
+    h, w = red.shape
+    small = cv2.resize(image, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+    red_small = cv2.resize(red, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+    half = SizeLimits(limits.min_d / 2, limits.max_d / 2, limits.px_per_mm / 2, limits.max_d_mm / 2)
+    found = _find(small, red_small, half, settings, [e.scaled(0.5) for e in taken])
+    return [replace(c, ellipse=c.ellipse.scaled(2.0), region=_double(c.region)) for c in found]
+
+
+def _double(region: tuple[float, float, float, float] | None) -> tuple[float, float, float, float] | None:
+    return None if region is None else (region[0] * 2, region[1] * 2, region[2] * 2, region[3] * 2)
+
+
+def _find(
+    image: np.ndarray,
+    red: np.ndarray,
+    limits: SizeLimits,
+    settings: SealSettings,
+    taken: list[Ellipse],
+) -> list[Candidate]:
+    # Table lines would join a ring to the whole table; a ring has no long straight run.
+    dark = remove_lines(dark_mask(image, red), limits)
+    # Close the small gaps that removing a table line leaves where it crossed the ring.
+    k = max(3, round(1.2 * limits.px_per_mm) | 1)
+    dark = cv2.morphologyEx(dark, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    for ell in taken:
+        cv2.ellipse(
+            dark, (round(ell.cx), round(ell.cy)), (round(ell.a * 1.15), round(ell.b * 1.15)), ell.angle, 0, 360, 0, -1
+        )
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(dark)
+    h, w = dark.shape
+    found: list[Candidate] = []
+    failed: list[int] = []
+    for i in range(1, n):
+        x, y, bw, bh, _ = stats[i]
+        if min(bw, bh) < 0.8 * limits.min_d or max(bw, bh) > 1.3 * limits.max_d:
+            continue
+        own = (labels[y : y + bh, x : x + bw] == i).astype(np.uint8) * 255
+        contours, _ = cv2.findContours(own, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE, offset=(int(x), int(y)))
+        pts = off_border(outer_points(max(contours, key=len)), w, h)
+        cand = None
+        if len(pts) >= 20:
+            ell, err = fit_ellipse(pts)
+            cand = _judge(dark, ell, err, limits, settings)
+        if cand is None:
+            cand = judge_square(dark, max(contours, key=len), limits, settings, strict=True)
+        if cand is not None:
+            found.append(cand)
+        else:
+            failed.append(i)
+    # A ring merged with text lines crossing it has no ring-shaped outline: look for circles in
+    # the largest such blobs only (a text page has few, and each search costs a few ms).
+    failed.sort(key=lambda i: -int(stats[i][2] * stats[i][3]))
+    for i in failed[:6]:
+        x, y, bw, bh, _ = stats[i]
+        ys, xs = np.nonzero(labels[y : y + bh, x : x + bw] == i)
+        pts = np.column_stack([xs + x, ys + y])
+        r_max = min(limits.max_d / 2, max(bw, bh) / 2 * 1.05)
+        for cx, cy, r in ransac_circles(pts, limits.min_d / 2, r_max):
+            cand = _judge(dark, Ellipse(cx, cy, r * 1.03, r * 1.03), 0.0, limits, settings)
+            if cand is not None:
+                found.append(cand)
+                break
+    strict = replace(settings, slice_min_ring_coverage=max(settings.slice_min_ring_coverage, 0.7))
+    found += [c for c in find_slices(dark, limits, strict) if c.confidence >= settings.min_confidence]
+    return suppress_overlaps(found)
+
+
+def grey_confidence(st: RingStats, err: float, settings: SealSettings) -> float:
+    """0..1 for a grey ring; 0 unless it passes every ring test."""
+    if st.visible < settings.straddle_max_visible or err > 0.05:
+        return 0.0
+    if st.coverage < settings.grey_min_ring_coverage or st.peak < 0.6 or st.contrast < 2.0:
+        return 0.0
+    if not 0.03 <= st.inner_fill <= 0.45 or st.thickness > 0.16 or st.gap > 0.6:
+        return 0.0
+    cov = (st.coverage - settings.grey_min_ring_coverage) / (1 - settings.grey_min_ring_coverage)
+    score = 0.55 + 0.25 * min(cov, 1.0) + 0.2 * min(1.0, (st.contrast - 2.0) / 4.0)
+    return float(min(max(score, 0.0), 1.0))
+
+
+def _judge(
+    dark: np.ndarray, ell: Ellipse, err: float, limits: SizeLimits, settings: SealSettings
+) -> Candidate | None:
+    d = 2 * ell.mean_radius
+    if not (math.isfinite(d) and limits.min_d <= d <= limits.max_d) or ell.ratio > 1.8:
+        return None
+    st = ring_stats(dark, ell)
+    conf = grey_confidence(st, err, settings)
+    if conf < settings.min_confidence:
+        return None
+    kind = SealKind.ROUND if ell.ratio < 1.12 else SealKind.OVAL
+    return Candidate(kind, ell, st.visible, None, conf)

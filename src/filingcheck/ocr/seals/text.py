@@ -1,0 +1,207 @@
+"""Read a seal's own text: the name on its arc, the line under the star and the number below."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+
+from filingcheck.models import OcrLine, Seal, SealInk, SealKind
+from filingcheck.ocr.seals.ink import ink_image
+from filingcheck.ocr.seals.shapes import Ellipse
+from filingcheck.ocr.seals.unwrap import Band, merge_runs, pad_strip, ring_inner_edge, text_runs, unwrap
+
+_STRIP_H = 48
+_FULL_W = 720  # half a degree per column when looking for the title's ends
+_NUMBER = re.compile(r"\d{8,}")
+_STRAY = re.compile(r"[\s\"'`“”‘’「」『』|\\/_~^…·.,，。、:：;；!！?？*+=<>《》\-]+")
+
+
+@dataclass(frozen=True)
+class _Arcs:
+    """Where the title runs (degrees, clockwise, start < end) and the ring's inner edge.
+
+    ``first`` and ``last`` are where its characters were seen, without the margin; the gap
+    between ``last`` and ``first`` (through the bottom) is where a number would be.
+    """
+
+    start: float
+    end: float
+    edge: float
+    first: float
+    last: float
+
+
+def read_seal_text(page_image: np.ndarray, seal: Seal, engine: Any) -> Seal:
+    """The seal with ``text``, ``centre_text``, ``security_number`` and ``text_confidence`` read.
+
+    ``engine.read_line`` recognises each straightened line. Slices are returned as they are:
+    too little of their text is on one page.
+    """
+    if seal.kind is SealKind.STRADDLE_SLICE:
+        return seal
+    crop, ell = _crop(page_image, seal)
+    if crop.size == 0:
+        return seal
+    ink = ink_image(crop, grey_ink=seal.ink is SealInk.GREY)
+    if seal.kind is SealKind.SQUARE:
+        line = _read(engine, _square_strip(ink, ell))
+        if line is None:
+            return seal
+        return seal.model_copy(update={"text": line.text, "text_confidence": line.confidence})
+    arcs = _find_title(ink, ell)
+    title = _read(engine, unwrap(ink, ell, _title_band(arcs.edge), arcs.start, arcs.end, _STRIP_H))
+    number = _read_number(engine, ink, ell, arcs)
+    centre = _read_centre(engine, ink, ell, arcs.edge)
+    return seal.model_copy(
+        update={
+            "text": title.text if title else None,
+            "text_confidence": title.confidence if title else None,
+            "centre_text": centre,
+            "security_number": number,
+        }
+    )
+
+
+def _crop(image: np.ndarray, seal: Seal) -> tuple[np.ndarray, Ellipse]:
+    """The seal with a margin, and its outline in the crop's pixels with the a axis level."""
+    a, b = seal.axes
+    angle = seal.angle % 180
+    if 45 < angle <= 135:
+        # Keep the a axis near horizontal so angle 270 is the top of the seal.
+        a, b, angle = b, a, angle - 90
+    elif angle > 135:
+        angle -= 180
+    ell = Ellipse(seal.centre[0], seal.centre[1], a, b, angle)
+    x0, y0, x1, y1 = ell.extent()
+    m = 0.08 * ell.mean_radius
+    h, w = image.shape[:2]
+    cx0, cy0 = max(0, int(x0 - m)), max(0, int(y0 - m))
+    cx1, cy1 = min(w, math.ceil(x1 + m)), min(h, math.ceil(y1 + m))
+    crop = image[cy0:cy1, cx0:cx1]
+    return crop, Ellipse(ell.cx - cx0, ell.cy - cy0, ell.a, ell.b, ell.angle)
+
+
+def _read(engine: Any, strip: np.ndarray | None) -> OcrLine | None:
+    if strip is None or strip.size == 0 or strip.min() > 160:
+        return None
+    line: OcrLine | None = engine.read_line(cv2.cvtColor(pad_strip(strip), cv2.COLOR_GRAY2BGR))
+    if line is None:
+        return None
+    # Bits of the ring read as quotes and strokes; seal text holds none of them.
+    text = _STRAY.sub("", line.text)
+    return line.model_copy(update={"text": text}) if text else None
+
+
+def _title_band(edge: float, depth: float = 0.42) -> Band:
+    """From just inside the ring to about 0.4 radius deeper: title characters fill most of it."""
+    return Band(max(0.3, edge - depth), edge - 0.01)
+
+
+def _find_title(ink: np.ndarray, ell: Ellipse) -> _Arcs:
+    """The title's span: everything but the widest gap between tall characters in the band.
+
+    Digits on the lower arc and the line under the star are short in this band, so the gap
+    they sit in still reads as a gap; seals stamped at a slant are handled the same way.
+    """
+    edge = ring_inner_edge(ink, ell)
+    # A shallower band than the one read: less of the star and centre lines gets in.
+    full = unwrap(ink, ell, _title_band(edge, 0.36), 90, 450, _STRIP_H, width=_FULL_W)
+    runs = text_runs(full)
+    default = _Arcs(135.0, 405.0, edge, 135.0, 405.0)
+    if not runs:
+        return default
+    widths = [b - a for a, b in runs]
+    runs = merge_runs(runs, max(6.0, 0.6 * float(np.median(widths))))
+    # The widest gap between runs, going round the circle (the last run wraps to the first).
+    gaps = [(runs[(i + 1) % len(runs)][0] - runs[i][1]) % _FULL_W for i in range(len(runs))]
+    i = int(np.argmax(gaps))
+    if len(runs) == 1 and gaps[0] < 20:
+        return default
+    first = runs[(i + 1) % len(runs)][0]
+    last = runs[i][1]
+    deg = 360.0 / _FULL_W
+    seen_from, seen_to = 90 + first * deg, 90 + last * deg
+    while seen_to <= seen_from:
+        seen_to += 360
+    # Only the tall parts of the end characters were seen: allow half a character more, but
+    # never across the middle of the gap (a title that nearly closes the circle).
+    gap = 360 - (seen_to - seen_from)
+    margin = min(max(2.0, 0.5 * float(np.median(widths)) * deg), max(gap / 2 - 1, 0.0))
+    return _Arcs(seen_from - margin, seen_to + margin, edge, seen_from, seen_to)
+
+
+def _read_number(engine: Any, ink: np.ndarray, ell: Ellipse, arcs: _Arcs) -> str | None:
+    """The registration number along the lower arc, read left to right, tops inward."""
+    left, right = arcs.first + 360, arcs.last
+    if left - right < 30:
+        return None
+    band = Band(max(0.3, arcs.edge - 0.22), arcs.edge - 0.01)
+    line = _read(engine, unwrap(ink, ell, band, left, right, 40, tops_out=False))
+    if line is None:
+        return None
+    runs = _NUMBER.findall(line.text)
+    return max(runs, key=len) if runs else None
+
+
+def _read_centre(engine: Any, ink: np.ndarray, ell: Ellipse, edge: float) -> str | None:
+    """Horizontal lines under the star (e.g. 合同专用章), top to bottom, joined by a space."""
+    r = ell.mean_radius
+    binary = (ink < 128).astype(np.uint8)
+    n, _, stats, cents = cv2.connectedComponentsWithStats(binary)
+    marks: list[tuple[float, int, int, int, int]] = []
+    for i in range(1, n):
+        x, y, w, h, area = stats[i]
+        dx, dy = cents[i][0] - ell.cx, cents[i][1] - ell.cy
+        if h < 0.05 * r or w > 0.6 * r or h > 0.4 * r or area < 4:
+            continue
+        if abs(dx) <= 0.5 * r and 0.12 * r <= dy <= 0.72 * r and math.hypot(dx, dy) < (edge - 0.2) * r:
+            marks.append((float(cents[i][1]), int(x), int(y), int(w), int(h)))
+    # Marks whose heights overlap form one line (a character's parts have different centres).
+    lines: list[list[tuple[float, int, int, int, int]]] = []
+    for m in sorted(marks, key=lambda k: k[2]):
+        if lines:
+            top = min(k[2] for k in lines[-1])
+            bottom = max(k[2] + k[4] for k in lines[-1])
+            if min(bottom, m[2] + m[4]) - max(top, m[2]) > 0.3 * min(m[4], bottom - top):
+                lines[-1].append(m)
+                continue
+        lines.append([m])
+    texts: list[str] = []
+    for marks_in_line in lines:
+        if len(marks_in_line) < 2:
+            continue
+        x0 = min(k[1] for k in marks_in_line)
+        y0 = min(k[2] for k in marks_in_line)
+        x1 = max(k[1] + k[3] for k in marks_in_line)
+        y1 = max(k[2] + k[4] for k in marks_in_line)
+        if x1 - x0 < 0.2 * r:
+            continue
+        strip = ink[y0:y1, x0:x1]
+        scale = _STRIP_H / max(strip.shape[0], 1)
+        line = _read(engine, cv2.resize(strip, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
+        # Stray marks (star points, bits of the ring) read as short, unsure junk.
+        if line is not None and line.confidence >= 0.75 and len(line.text) >= 2:
+            texts.append(line.text)
+    return " ".join(texts) or None
+
+
+def _square_strip(ink: np.ndarray, ell: Ellipse) -> np.ndarray | None:
+    """A name seal's characters in reading order (right column down, then left) on one line."""
+    rot = cv2.getRotationMatrix2D((ell.cx, ell.cy), ell.angle, 1.0)
+    upright = cv2.warpAffine(ink, rot, (ink.shape[1], ink.shape[0]), borderValue=255)
+    inset = 0.86
+    x0, x1 = round(ell.cx - inset * ell.a), round(ell.cx + inset * ell.a)
+    y0, y1 = round(ell.cy - inset * ell.b), round(ell.cy + inset * ell.b)
+    inner = upright[max(0, y0) : y1, max(0, x0) : x1]
+    if inner.size == 0:
+        return None
+    h, w = inner.shape
+    cells = [inner[: h // 2, w // 2 :], inner[h // 2 :, w // 2 :], inner[: h // 2, : w // 2], inner[h // 2 :, : w // 2]]
+    side = _STRIP_H
+    tiles = [cv2.resize(c, (side, side), interpolation=cv2.INTER_AREA) for c in cells if c.size]
+    return np.hstack(tiles) if tiles else None

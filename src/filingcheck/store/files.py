@@ -1,0 +1,51 @@
+"""A content-addressed file store: uploads and page images saved once under their sha256."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+
+class FileStore:
+    """Files under ``root/ab/cdef…``; writing the same bytes twice stores them once.
+
+    Writes go to a temporary file first and are renamed into place, so a crash never leaves a
+    half-written file under a valid name.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path_of(self, digest: str) -> Path:
+        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise ValueError(f"not a sha256 digest: {digest!r}")
+        return self.root / digest[:2] / digest[2:]
+
+    def put(self, data: bytes) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        target = self.path_of(digest)
+        if target.exists():
+            return digest
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return digest
+
+    def put_file(self, path: Path) -> str:
+        return self.put(path.read_bytes())
+
+    def get(self, digest: str) -> bytes:
+        return self.path_of(digest).read_bytes()
+
+    def exists(self, digest: str) -> bool:
+        return self.path_of(digest).exists()
