@@ -7,7 +7,14 @@ from collections.abc import Mapping, Sequence
 
 from filingcheck.extract.evidence import field_from_pieces
 from filingcheck.extract.labels import ALL_LABELS, COVER_LABELS, FORM_LABELS
-from filingcheck.extract.layout import Piece, match_label, match_split_label, value_pieces
+from filingcheck.extract.layout import (
+    Piece,
+    match_label,
+    match_label_tail,
+    match_split_label,
+    merge_wrapped_labels,
+    value_pieces,
+)
 from filingcheck.models import DocType, FieldName, FieldValue, PageOcr
 
 COMPANY_SUFFIX = re.compile(r"(公司|研究所|研究院|中心|厂|集团|合作社|大学|学院|医院)(\(.*\))?$")
@@ -22,15 +29,18 @@ def labelled_fields(
 ) -> list[FieldValue]:
     """Every labelled field on the page, first reading of each field only."""
     found: dict[FieldName, FieldValue] = {}
-    for line in ocr.lines:
+    lines = merge_wrapped_labels(ocr.lines, vocab)
+    for line in lines:
         match = match_label(line, vocab)
         if match is None:
-            split = match_split_label(line, ocr.lines, vocab)
+            split = match_split_label(line, lines, vocab)
             if split is not None:
                 line, match = split
+            else:
+                match = match_label_tail(line, lines, vocab)
         if match is None or match.field in found:
             continue
-        pieces = value_pieces(line, match, ocr.lines, stop_labels)
+        pieces = value_pieces(line, match, lines, stop_labels)
         note = None if match.score == 100 else f"label read as {line.text[: len(match.label)]!r}"
         value = field_from_pieces(match.field, pieces, ocr, document, note=note)
         if value is not None and value.value:

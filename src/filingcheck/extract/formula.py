@@ -10,7 +10,9 @@ from filingcheck.models import DocType, FieldName, FieldValue, OcrLine, PageOcr
 from filingcheck.models.normalize import normalise
 
 UNITS = r"(?:kg|mg|μg|ug|g|ml|mL|L|IU|%|千克|毫克|微克|克|毫升|升)"
-ROW = re.compile(rf"^(?:\d{{1,2}}[.、]?)?(?P<ingredient>[^\d%]{{1,30}}?)(?P<amount>\d+(?:\.\d+)?)(?P<unit>{UNITS})$")
+ROW = re.compile(
+    rf"^(?:\d{{1,2}}[.、]?)?(?P<ingredient>[^\d%]{{1,30}}?)(?P<amount>\d+(?:\.\d+)?)(?P<unit>{UNITS})$"
+)
 UNIT = re.compile(UNITS)
 AMOUNT = re.compile(rf"(?P<amount>\d+(?:\.\d+)?)(?P<unit>{UNITS})?")
 SERIAL = re.compile(r"\d{1,2}[.、]?")
@@ -29,7 +31,9 @@ def formula_lines(ocr: PageOcr) -> list[FieldValue]:
         ingredient, amount, unit = parsed
         pieces = [Piece(line, 0, len(line.text)) for line in row]
         value = f"{ingredient}{amount}{unit}"
-        reading = field_from_pieces(FieldName.FORMULA_LINE, pieces, ocr, DocType.FORMULA, value=value, note=basis)
+        reading = field_from_pieces(
+            FieldName.FORMULA_LINE, pieces, ocr, DocType.FORMULA, value=value, note=basis
+        )
         if reading is not None:
             values.append(reading)
     return values

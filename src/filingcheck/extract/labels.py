@@ -8,7 +8,13 @@ FORM_LABELS: dict[FieldName, tuple[str, ...]] = {
     FieldName.PRODUCT_NAME: ("产品名称", "保健食品名称", "产品中文名称", "申请产品名称"),
     FieldName.APPLICANT_NAME: ("申请人名称", "申请人中文名称", "申请单位名称"),
     FieldName.APPLICANT_ADDRESS: ("申请人地址", "申请人住所", "申请单位地址", "申请人通讯地址"),
-    FieldName.LEGAL_REPRESENTATIVE: ("法定代表人", "法人代表", "法定代表人姓名", "法定代表人(签字)", "法定代表人签字"),
+    FieldName.LEGAL_REPRESENTATIVE: (
+        "法定代表人",
+        "法人代表",
+        "法定代表人姓名",
+        "法定代表人(签字)",
+        "法定代表人签字",
+    ),
     FieldName.TRIAL_UNIT_NAME: ("试制单位名称", "样品试制单位", "试制单位"),
     FieldName.TRIAL_UNIT_ADDRESS: ("试制单位地址", "试制地址"),
     FieldName.TEST_UNIT_NAME: ("试验单位名称", "检验单位名称", "检验机构名称", "试验单位", "检验机构"),
@@ -37,8 +43,24 @@ LICENCE_LABELS: dict[FieldName, tuple[str, ...]] = {
 ALL_LABELS: tuple[str, ...] = tuple(
     sorted(
         {label for table in (FORM_LABELS, LICENCE_LABELS) for labels in table.values() for label in labels}
-        | {"联系人", "联系电话", "电话", "传真", "邮编", "邮政编码", "电子邮箱", "经营范围", "所附资料", "规格",
-           "剂型", "保健功能", "功效成分", "申请人保证", "申请人签章", "日期"},
+        | {
+            "联系人",
+            "联系电话",
+            "电话",
+            "传真",
+            "邮编",
+            "邮政编码",
+            "电子邮箱",
+            "经营范围",
+            "所附资料",
+            "规格",
+            "剂型",
+            "保健功能",
+            "功效成分",
+            "申请人保证",
+            "申请人签章",
+            "日期",
+        },
         key=len,
         reverse=True,
     )

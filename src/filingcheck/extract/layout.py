@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from filingcheck.models import FieldName, OcrLine
+from filingcheck.models import BBox, FieldName, OcrLine
 from filingcheck.models.normalize import normalise_with_map
 
 SEPARATORS = ":：.。、·_ "
@@ -170,3 +170,73 @@ def match_split_label(
     if offset < 0:
         return None
     return nxt, LabelMatch(field=match.field, label=match.label, score=match.score, value_start=offset)
+
+
+def match_label_tail(
+    line: OcrLine, lines: Sequence[OcrLine], vocab: Mapping[FieldName, Sequence[str]]
+) -> LabelMatch | None:
+    """A letter-spaced label whose head OCR glued onto the end of the line to its left
+    (``…销售；住`` + ``所江西省…``): the match inside ``line``, value offset included."""
+    left = [
+        ln
+        for ln in lines
+        if ln is not line
+        and same_row(ln, line)
+        and ln.bbox.x1 <= line.bbox.x0 + 5
+        and line.bbox.x0 - ln.bbox.x1 <= 4 * line.bbox.height
+    ]
+    if not left:
+        return None
+    neighbour = max(left, key=lambda ln: ln.bbox.x1)
+    for k in (1, 2, 3):
+        head = neighbour.text[-k:]
+        joined = OcrLine(text=head + line.text, bbox=line.bbox, confidence=line.confidence)
+        match = match_label(joined, vocab)
+        if match is None or len(match.label) <= k or not match.label.startswith(head) or match.score < 100:
+            continue
+        return LabelMatch(
+            field=match.field, label=match.label, score=match.score, value_start=match.value_start - k
+        )
+    return None
+
+
+def merge_wrapped_labels(lines: Sequence[OcrLine], vocab: Mapping[FieldName, Sequence[str]]) -> list[OcrLine]:
+    """Join a label that wrapped inside a narrow label cell (``试制单位名`` over ``称``) into one line."""
+    out = list(lines)
+    for line in lines:
+        if line not in out or len(line.text) > 8:
+            continue
+        below = [
+            ln
+            for ln in out
+            if ln is not line
+            and 0 <= ln.bbox.y0 - line.bbox.y1 + 0.3 * line.bbox.height <= 1.1 * line.bbox.height
+            and line.bbox.x0 - 5 <= (ln.bbox.x0 + ln.bbox.x1) / 2 <= line.bbox.x1 + 5
+            and len(ln.text) <= 4
+        ]
+        if not below:
+            continue
+        tail = min(below, key=lambda ln: ln.bbox.y0)
+        joined_text = line.text + tail.text
+        probe = OcrLine(text=joined_text, bbox=line.bbox, confidence=line.confidence)
+        match = match_label(probe, vocab)
+        if match is None or match.score < 100 or match.value_start < len(joined_text):
+            continue
+        alone = match_label(line, vocab)
+        if alone is not None and alone.score == 100 and alone.value_start >= len(line.text):
+            continue
+        chars = (
+            line.chars + tail.chars
+            if len(line.chars) == len(line.text) and len(tail.chars) == len(tail.text)
+            else []
+        )
+        merged = OcrLine(
+            text=joined_text,
+            bbox=BBox.union_of([line.bbox, tail.bbox]),
+            confidence=min(line.confidence, tail.confidence),
+            chars=chars,
+            under_seal=line.under_seal or tail.under_seal,
+        )
+        out[out.index(line)] = merged
+        out.remove(tail)
+    return out

@@ -70,12 +70,17 @@ def prepare_page(page: PageImage, engine: OcrEngine, settings: PrepareSettings) 
 
 
 def is_colour(image: np.ndarray) -> bool:
-    """A colour scan (seals can be told by hue) as opposed to a grey photocopy."""
-    if image.ndim < 3:
+    """A colour scan (seals can be told by hue) as opposed to a grey photocopy or grey scan.
+
+    Judged by chroma anywhere, paper tint included, not by saturated ink: a colour scan of a
+    page that carries no red still has unequal channels, a grey scan has equal ones.
+    """
+    if image.ndim < 3 or image.shape[2] < 3:
         return False
-    small = cv2.resize(image, (200, int(200 * image.shape[0] / max(image.shape[1], 1))))
-    hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
-    return bool((hsv[:, :, 1] > 60).mean() > 0.0005)
+    small = cv2.resize(image, (256, max(1, int(256 * image.shape[0] / max(image.shape[1], 1)))))
+    channels = small.astype(np.int16)
+    spread = channels.max(axis=2) - channels.min(axis=2)
+    return bool((spread > 10).mean() > 0.002 or spread.mean() > 3.0)
 
 
 def degrees(radians: float) -> float:

@@ -38,7 +38,10 @@ def split_at_rules(line: OcrLine, rules: list[BBox]) -> list[OcrLine]:
         gap_x0, gap_x1 = left.x1 - 2, right.x0 + 2
         for rule in rules:
             centre = (rule.x0 + rule.x1) / 2
-            spans = rule.y0 <= line.bbox.y0 + 0.3 * line.bbox.height and rule.y1 >= line.bbox.y1 - 0.3 * line.bbox.height
+            spans = (
+                rule.y0 <= line.bbox.y0 + 0.3 * line.bbox.height
+                and rule.y1 >= line.bbox.y1 - 0.3 * line.bbox.height
+            )
             if spans and gap_x0 - 1 <= centre <= gap_x1 + 1:
                 cuts.append(i)
                 break

@@ -1,4 +1,4 @@
-"""Generate one sample dossier bundle (scanned paper PDF, electronic PDF, submission, truth) from a seed."""
+"""One bundle as the intake desk receives it (scan, electronic PDF, submission), plus the truth to score."""
 
 from __future__ import annotations
 
@@ -246,7 +246,8 @@ def generate_many(out_dir: Path, n: int, seed: int, *, vary_defects: bool = Fals
     out_dir = Path(out_dir)
     rng = random.Random(f"{seed}:many")
     base = tuple(kw.pop("defects", ()))
-    choices = sorted(d for d in DEFECTS if d != "consistency.electronic")
+    # One entry per rule variant, but the electronic rule once: it picks its field itself.
+    choices = sorted(d for d in DEFECTS if not d.startswith("consistency.electronic:"))
     paths = []
     for i in range(n):
         chosen = list(base)

@@ -1,4 +1,4 @@
-"""The electronic version: a text-layer PDF with the form and the formula as ruled tables."""
+"""The electronic version as a text-layer PDF, ruled tables so that extraction reads cells, not layout."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The invented facts of one dossier (applicant, licence, product, formula, reports), drawn from a seed."""
+"""The invented facts of one dossier, kept apart from drawing so defects can edit them before any page."""
 
 from __future__ import annotations
 

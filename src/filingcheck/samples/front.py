@@ -1,4 +1,4 @@
-"""The front matter: table of contents, the application form and the cover sheet of each item."""
+"""The front matter (contents, application form, cover sheets), where the compared fields first appear."""
 
 from __future__ import annotations
 

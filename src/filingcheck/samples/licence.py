@@ -1,4 +1,4 @@
-"""The business licence copy (营业执照副本): ornate frame, emblem, credit code, fields, authority seal."""
+"""The business licence copy, with the red emblem that a seal detector must not take for a seal."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ def draw_licence(ctx: Ctx) -> DrawnPage:
     draw = _portrait if ctx.look.licence_style == "portrait" else _landscape
     stamps = draw(c, ctx, colour)
     # The applicant certifies the copy and stamps it.
-    x, y = ctx.rng.uniform(60, 120), ctx.rng.uniform(232, 250)
+    portrait = ctx.look.licence_style == "portrait"
+    x = ctx.rng.uniform(45, 72) if portrait else ctx.rng.uniform(60, 120)
+    y = ctx.rng.uniform(232, 250) if portrait else ctx.rng.uniform(195, 250)
     c.text(x - 20, y, "此复印件与原件一致", 14, "kai", fill=(30, 30, 40))
     stamps.append(
         StampRequest("applicant", ctx.look.seal_kind, x + ctx.rng.uniform(5, 25), y - 3, per_page=True)

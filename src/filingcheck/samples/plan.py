@@ -1,4 +1,4 @@
-"""Which pages a dossier holds and in what order, for the compact and full profiles and a page target."""
+"""Which pages a dossier holds and in what order, so a page target is met without splitting items."""
 
 from __future__ import annotations
 

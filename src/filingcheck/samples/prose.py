@@ -184,8 +184,9 @@ def draw_prose(ctx: Ctx, item: int, doc_type: str, index: int, count: int) -> Dr
     deck = Deck(item, f, ctx.rng)
     headings = HEADINGS.get(item, ())
     section = index * 2
+    first = True
     while y < bottom - ctx.em * 4:
-        if headings and section < len(headings) and ctx.rng.random() < 0.45:
+        if headings and section < len(headings) and (first or ctx.rng.random() < 0.45):
             c.text(ctx.left, y, f"{NUMERALS[section]}、{headings[section]}", pt, "title")
             section += 1
             y += ctx.em * 1.9
@@ -197,6 +198,7 @@ def draw_prose(ctx: Ctx, item: int, doc_type: str, index: int, count: int) -> Dr
         if len(lines) > room:
             text = "".join(lines[:room])
         y = c.paragraph(ctx.left, y, width, text, pt) + ctx.em * 0.3
+        first = False
     if last:
         stamp = signature_block(c, ctx, max(y + 8, 240.0), f.submitted_on)
     else:

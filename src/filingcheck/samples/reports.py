@@ -1,4 +1,4 @@
-"""Test reports of the testing institution (检验报告) and the applicant's test application form."""
+"""Test reports and their application forms: institution seals and the dates the validity rule reads."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Red seal impressions (round, oval, square name seals) drawn as ink masks and stamped multiply-style."""
+"""Seal impressions drawn as ink masks, so their boxes stay exact through stamping and scanning."""
 
 from __future__ import annotations
 

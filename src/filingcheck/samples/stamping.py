@@ -1,4 +1,4 @@
-"""Put the seals on the drawn pages: one physical stamp per owner, straddle runs, the unsealed-page defect."""
+"""Seals on the drawn pages: one physical stamp per owner, so all impressions of one company match."""
 
 from __future__ import annotations
 

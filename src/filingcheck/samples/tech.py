@@ -1,4 +1,4 @@
-"""Technical pages: the formula table, the process flow chart, the quality standard and the label draft."""
+"""Technical pages (formula, process chart, quality standard, label) that give dossiers real variety."""
 
 from __future__ import annotations
 

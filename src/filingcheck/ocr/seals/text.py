@@ -13,7 +13,15 @@ import numpy as np
 from filingcheck.models import OcrLine, Seal, SealInk, SealKind
 from filingcheck.ocr.seals.ink import ink_image
 from filingcheck.ocr.seals.shapes import Ellipse
-from filingcheck.ocr.seals.unwrap import Band, merge_runs, pad_strip, ring_inner_edge, text_runs, unwrap
+from filingcheck.ocr.seals.unwrap import (
+    Band,
+    merge_runs,
+    pad_strip,
+    ring_inner_edge,
+    tall_marks,
+    title_columns,
+    unwrap,
+)
 
 _STRIP_H = 48
 _FULL_W = 720  # half a degree per column when looking for the title's ends
@@ -103,7 +111,7 @@ def _title_band(edge: float, depth: float = 0.42) -> Band:
 
 
 def _find_title(ink: np.ndarray, ell: Ellipse) -> _Arcs:
-    """The title's span: everything but the widest gap between tall characters in the band.
+    """The title's span: everything but the widest gap between title characters in the band.
 
     Digits on the lower arc and the line under the star are short in this band, so the gap
     they sit in still reads as a gap; seals stamped at a slant are handled the same way.
@@ -111,28 +119,38 @@ def _find_title(ink: np.ndarray, ell: Ellipse) -> _Arcs:
     edge = ring_inner_edge(ink, ell)
     # A shallower band than the one read: less of the star and centre lines gets in.
     full = unwrap(ink, ell, _title_band(edge, 0.36), 90, 450, _STRIP_H, width=_FULL_W)
-    runs = text_runs(full)
-    default = _Arcs(135.0, 405.0, edge, 135.0, 405.0)
+    title = _widest_gap(title_columns(full))
+    if title is None:
+        return _Arcs(135.0, 405.0, edge, 135.0, 405.0)
+    seen_from, seen_to, width = title
+    # Only parts of the end characters may have counted: allow half a character more, but
+    # never across the middle of the gap (a title that nearly closes the circle).
+    gap = 360 - (seen_to - seen_from)
+    margin = min(max(2.0, 0.5 * width), max(gap / 2 - 1, 0.0))
+    # The number's gap comes from the stricter marks: digits with ink below them look tall to
+    # the column test and would close it.
+    strict = _widest_gap(tall_marks(full))
+    first, last = (strict[0], strict[1]) if strict else (seen_from, seen_to)
+    return _Arcs(seen_from - margin, seen_to + margin, edge, first, last)
+
+
+def _widest_gap(runs: list[tuple[int, int]]) -> tuple[float, float, float] | None:
+    """(from, to, character width) in degrees of the text around the widest gap in ``runs``."""
     if not runs:
-        return default
+        return None
     widths = [b - a for a, b in runs]
     runs = merge_runs(runs, max(6.0, 0.6 * float(np.median(widths))))
     # The widest gap between runs, going round the circle (the last run wraps to the first).
     gaps = [(runs[(i + 1) % len(runs)][0] - runs[i][1]) % _FULL_W for i in range(len(runs))]
     i = int(np.argmax(gaps))
     if len(runs) == 1 and gaps[0] < 20:
-        return default
-    first = runs[(i + 1) % len(runs)][0]
-    last = runs[i][1]
+        return None
     deg = 360.0 / _FULL_W
-    seen_from, seen_to = 90 + first * deg, 90 + last * deg
+    seen_from = 90 + runs[(i + 1) % len(runs)][0] * deg
+    seen_to = 90 + runs[i][1] * deg
     while seen_to <= seen_from:
         seen_to += 360
-    # Only the tall parts of the end characters were seen: allow half a character more, but
-    # never across the middle of the gap (a title that nearly closes the circle).
-    gap = 360 - (seen_to - seen_from)
-    margin = min(max(2.0, 0.5 * float(np.median(widths)) * deg), max(gap / 2 - 1, 0.0))
-    return _Arcs(seen_from - margin, seen_to + margin, edge, seen_from, seen_to)
+    return seen_from, seen_to, float(np.median(widths)) * deg
 
 
 def _read_number(engine: Any, ink: np.ndarray, ell: Ellipse, arcs: _Arcs) -> str | None:

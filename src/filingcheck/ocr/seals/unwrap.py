@@ -73,10 +73,16 @@ def ring_inner_edge(ink: np.ndarray, ell: Ellipse) -> float:
     peak = prof[k]
     while k > 0 and prof[k - 1] >= 0.5 * peak:
         k -= 1
+    # Some seals have a thin second ring just inside the first: the text is inside that one.
+    for j in range(k - 1, max(k - 13, 0), -1):
+        if prof[j] >= 0.6:
+            while j > 0 and prof[j - 1] >= 0.3:
+                j -= 1
+            return float(scales[j])
     return float(scales[k])
 
 
-def text_runs(strip: np.ndarray) -> list[tuple[int, int]]:
+def title_columns(strip: np.ndarray) -> list[tuple[int, int]]:
     """Column spans of title characters in a strip unwrapped with tops out, left to right.
 
     Title characters stand just inside the ring and are tall: they ink both the strip's upper
@@ -84,19 +90,46 @@ def text_runs(strip: np.ndarray) -> list[tuple[int, int]]:
     centre text cut by the band at the bottom of the seal sits low (no upper third).
     """
     height = strip.shape[0]
-    ink = strip < 160
+    ink = _ink_rows(strip)
     upper = ink[round(0.06 * height) : round(0.35 * height)].sum(axis=0)
     middle = ink[round(0.5 * height) : round(0.72 * height)].sum(axis=0)
     # A column of a character may miss a zone (gaps between strokes): look one stroke aside.
-    k = max(3, height // 8)
-    near = np.ones(k, np.float32)
-    upper = np.convolve(upper.astype(np.float32), near, mode="same") > 0
-    middle = np.convolve(middle.astype(np.float32), near, mode="same") > 0
-    cols = upper & middle
-    runs: list[tuple[int, int]] = []
+    near = np.ones(max(3, height // 8), np.float32)
+    upper_near = np.convolve(upper.astype(np.float32), near, mode="same") > 0
+    middle_near = np.convolve(middle.astype(np.float32), near, mode="same") > 0
+    return _runs(upper_near & middle_near)
+
+
+def tall_marks(strip: np.ndarray) -> list[tuple[int, int]]:
+    """Column spans of single marks reaching from the upper third past the middle.
+
+    Stricter than ``title_columns``: digits with other ink below them do not count, so the
+    gap they sit in shows; faint characters broken into strokes may be missed.
+    """
+    height = strip.shape[0]
+    ink = _ink_rows(strip)
+    # Join the strokes of one character (faint seals break them apart), not separate lines.
+    joined = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((max(3, height // 10), 3), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(joined)
+    cols = np.zeros(strip.shape[1], bool)
+    for i in range(1, n):
+        x, y, w, h, _ = stats[i]
+        if y <= 0.35 * height and y + h >= 0.5 * height and h >= 0.45 * height:
+            cols[x : x + w] = True
+    return _runs(cols)
+
+
+def _ink_rows(strip: np.ndarray) -> np.ndarray:
+    ink = strip < 160
+    # Rows inked nearly all along are ring lines, not characters.
+    ink[ink.mean(axis=1) > 0.6] = False
+    return ink
+
+
+def _runs(cols: np.ndarray) -> list[tuple[int, int]]:
     idx = np.flatnonzero(cols)
     if len(idx) == 0:
-        return runs
+        return []
     breaks = np.flatnonzero(np.diff(idx) > 1)
     starts = np.concatenate([[idx[0]], idx[breaks + 1]])
     ends = np.concatenate([idx[breaks], [idx[-1]]]) + 1
