@@ -67,6 +67,7 @@ def _run_check(
     json_path: Path | None,
     html_path: Path | None,
     engine: str | None,
+    mode: str | None = None,
 ) -> Report:
     from filingcheck.config import Settings
     from filingcheck.pipeline import Inputs, process_submission
@@ -74,10 +75,14 @@ def _run_check(
 
     settings = Settings()
     pipeline_settings = settings.pipeline()
-    if engine:
-        from dataclasses import replace
+    from dataclasses import replace
 
+    if engine:
         pipeline_settings = replace(pipeline_settings, engine=engine)
+    if mode:
+        from filingcheck.pipeline import Mode
+
+        pipeline_settings = replace(pipeline_settings, mode=Mode(mode))
     with console.status("reading the dossier…") as status:
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -130,6 +135,7 @@ def check(
     json_out: Annotated[Path | None, typer.Option("--json", help="write the JSON report here")] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="write the HTML report here")] = None,
     engine: Annotated[str | None, typer.Option(help="OCR engine (rapidocr, tesseract)")] = None,
+    mode: Annotated[str | None, typer.Option(help="targeted (default) or full OCR of every page")] = None,
 ) -> None:
     """Check one dossier; the exit code tells the verdict (0 accept, 1 return, 3 review)."""
     if bundle is None and not paper:
@@ -148,7 +154,11 @@ def check(
             except ValueError as exc:
                 raise typer.BadParameter(f"--submitted-on: {exc}") from exc
         submission = submission.model_copy(update=updates)
-        report = _run_check(files, electronic or found_electronic, submission, json_out, html_out, engine)
+        if mode not in (None, "targeted", "full"):
+            raise typer.BadParameter("--mode must be targeted or full")
+        report = _run_check(
+            files, electronic or found_electronic, submission, json_out, html_out, engine, mode
+        )
     except InputError as exc:
         console.print(f"[red]error[/red] {exc.code}: {exc.message}")
         raise typer.Exit(Exit.INPUT_ERROR) from None

@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from filingcheck.crosscheck import CheckSettings
 from filingcheck.ocr import OcrSettings, PrepareSettings, RasterSettings
 from filingcheck.ocr.seals import SealSettings
-from filingcheck.pipeline import PipelineSettings
+from filingcheck.pipeline import Mode, PipelineSettings
 
 
 class Settings(BaseSettings):
@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     render_dpi: float = Field(default=200.0, ge=72, le=600)
     max_pages: int = Field(default=2000, ge=1)
     max_page_pixels: int = Field(default=60_000_000, ge=1_000_000)
+    mode: Mode = Mode.TARGETED
+    ocr_cache: bool = True
     low_confidence: float = Field(default=0.90, ge=0.0, le=1.0)
     report_validity_years: int = Field(default=5, ge=1)
 
@@ -46,6 +48,8 @@ class Settings(BaseSettings):
                 low_confidence=self.low_confidence, report_validity_years=self.report_validity_years
             ),
             workers=self.workers,
+            mode=self.mode,
+            cache_dir=(self.data_dir / "cache" / "ocr").resolve() if self.ocr_cache else None,
         )
 
     @property

@@ -9,7 +9,9 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -17,18 +19,22 @@ from filingcheck import __version__
 from filingcheck.crosscheck import CheckContext, CheckSettings, run_checks
 from filingcheck.extract import classify_page, extract_fields, read_electronic
 from filingcheck.models import (
+    Affine,
     DocType,
     Dossier,
     FieldSet,
     InputError,
     InputFile,
+    PageEdge,
     PageImage,
     PageInfo,
     PageOcr,
+    PageReading,
     ProcessingError,
     Report,
     Seal,
     Stage,
+    StraddleSeal,
     Submission,
     UprightPage,
     verdict_of,
@@ -40,16 +46,31 @@ from filingcheck.ocr import (
     RasterSettings,
     build_engine,
     count_pages,
+    ink_share,
     is_colour,
     load_page,
     load_pages,
     page_size_mm,
     prepare_page,
     read_page,
+    turn_upright,
 )
+from filingcheck.ocr.read import PREPROCESSING
 from filingcheck.ocr.seals import SealSettings, detect_seals, join_straddle_seals, read_seal_text
+from filingcheck.store.ocr_cache import FileOcrCache, reading_key
 
 Progress = Callable[[str, int, int], None]
+TITLE_ZONE = 0.22
+SPARSE_INK = 0.009
+# Pages no rule reads word for word: targeted mode reads only their title zone.
+PROSE_PAGES = {
+    DocType.OTHER_TEXT,
+    DocType.PRODUCTION_PROCESS,
+    DocType.QUALITY_STANDARD,
+    DocType.LABEL_INSTRUCTIONS,
+    DocType.PATENT_GUARANTEE,
+    DocType.TRADEMARK_CERTIFICATE,
+}
 FIELD_PAGES = {
     DocType.APPLICATION_FORM,
     DocType.COVER_SHEET,
@@ -59,6 +80,13 @@ FIELD_PAGES = {
     DocType.TEST_REPORT,
     DocType.TEST_APPLICATION_FORM,
 }
+
+
+class Mode(StrEnum):
+    """``targeted`` reads in full only the pages rules need (intake); ``full`` reads every page."""
+
+    TARGETED = "targeted"
+    FULL = "full"
 
 
 @dataclass(frozen=True)
@@ -72,6 +100,9 @@ class PipelineSettings:
     checks: CheckSettings = field(default_factory=CheckSettings)
     # Pages OCRed in parallel worker processes (1: in this process).
     workers: int = 1
+    mode: Mode = Mode.TARGETED
+    # Page readings are cached here (None: no cache).
+    cache_dir: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -124,9 +155,7 @@ def process_submission(
     timings["ocr_and_seals"] = round(time.perf_counter() - started, 3)
 
     started = time.perf_counter()
-    all_seals, straddles = join_straddle_seals(
-        [s for r in results for s in r.seals], {r.info.page: (r.info.width, r.info.height) for r in results}
-    )
+    all_seals, straddles = _join_straddles(results)
     fields = extract_fields([(r.ocr, r.info.doc_type) for r in results if r.ocr is not None])
     has_electronic = False
     if inputs.electronic is not None:
@@ -268,7 +297,8 @@ def _read_one_page(
     upright: UprightPage | None = None
     ocr: PageOcr | None = None
     try:
-        upright = prepare_page(page, engine, settings.prepare)  # type: ignore[arg-type]
+        reading, upright = _reading(page, engine, seals, settings)
+        ocr = reading.ocr
         errors.extend(
             ProcessingError(
                 code=note.split(":")[0],
@@ -277,9 +307,8 @@ def _read_one_page(
                 source=page.source,
                 message=note,
             )
-            for note in upright.notes
+            for note in reading.notes
         )
-        ocr = read_page(upright, engine, seals)  # type: ignore[arg-type]
     except Exception as exc:
         errors.append(_error("ocr_failed", Stage.OCR, page, exc))
     seals = [_with_text(page, s, engine, errors) for s in seals]
@@ -304,6 +333,101 @@ def _read_one_page(
         doc_type_confidence=confidence,
     )
     return PageResult(info=info, ocr=ocr, seals=seals), upright
+
+
+def _reading(
+    page: PageImage, engine: Any, seals: list[Seal], settings: PipelineSettings
+) -> tuple[PageReading, UprightPage]:
+    """Turn the page upright and read it, fully or (targeted mode) its title zone first.
+
+    Targeted mode reads the whole page only where a rule may need its words: pages that carry
+    fields, pages whose class is unsure, and sparse pages that may be cover sheets. The
+    reading is cached by page image and engine, so a re-check never OCRs a page again.
+    """
+    cache = FileOcrCache(settings.cache_dir) if settings.cache_dir else None
+    parts = (engine.info.name, engine.info.version, PREPROCESSING, repr(settings.prepare))
+    full_key = reading_key(page.image, *parts, "full") if cache else ""
+    title_key = reading_key(page.image, *parts, f"title{TITLE_ZONE}") if cache else ""
+    cached = cache.get(full_key) if cache else None
+    if cache and cached is None and settings.mode == Mode.TARGETED:
+        cached = cache.get(title_key)
+    if cached is not None:
+        upright = turn_upright(page, cached.rotation, cached.skew, cached.rotation_confidence, cached.notes)
+        return cached, upright
+    upright = prepare_page(page, engine, settings.prepare)
+    ocr = None
+    if settings.mode == Mode.TARGETED:
+        title = read_page(upright, engine, seals, zone=TITLE_ZONE)
+        if not _needs_full_read(title, upright):
+            ocr = title
+    full = ocr is None
+    if ocr is None:
+        ocr = read_page(upright, engine, seals)
+    reading = PageReading(
+        rotation=upright.rotation,
+        skew=upright.skew,
+        rotation_confidence=upright.rotation_confidence,
+        notes=upright.notes,
+        ocr=ocr,
+        full=full,
+    )
+    if cache:
+        cache.put(full_key if full else title_key, reading)
+    return reading, upright
+
+
+def _needs_full_read(title: PageOcr, upright: UprightPage) -> bool:
+    """Whether a page whose title zone was read must be read whole (targeted mode)."""
+    found = classify_page(title)
+    if found.doc_type not in PROSE_PAGES:
+        return True
+    if found.doc_type == DocType.OTHER_TEXT:
+        # A cover sheet has at most its item name up top, and little ink; prose has neither.
+        return len(title.lines) <= 2 or ink_share(upright) < SPARSE_INK
+    return found.confidence < 0.7
+
+
+EDGE_AFTER_QUARTER_TURN = {
+    PageEdge.LEFT: PageEdge.TOP,
+    PageEdge.TOP: PageEdge.RIGHT,
+    PageEdge.RIGHT: PageEdge.BOTTOM,
+    PageEdge.BOTTOM: PageEdge.LEFT,
+}
+
+
+def _join_straddles(results: list[PageResult]) -> tuple[list[Seal], list[StraddleSeal]]:
+    """Join straddle-seal slices in the upright frame (the stack was stamped upright), then
+    report every seal on its scan as found."""
+    scan_seals: list[Seal] = []
+    upright_seals: list[Seal] = []
+    sizes: dict[int, tuple[int, int]] = {}
+    for r in results:
+        to_upright = r.ocr.to_upright if r.ocr is not None else Affine.identity()
+        turns = (r.info.rotation // 90) % 4
+        sizes[r.info.page] = (r.info.height, r.info.width) if turns % 2 else (r.info.width, r.info.height)
+        for seal in r.seals:
+            edge = seal.edge
+            for _ in range(turns):
+                edge = EDGE_AFTER_QUARTER_TURN[edge] if edge is not None else None
+            axes = (seal.axes[1], seal.axes[0]) if turns % 2 else seal.axes
+            scan_seals.append(seal)
+            upright_seals.append(
+                seal.model_copy(
+                    update={
+                        "bbox": to_upright.map_box(seal.bbox),
+                        "centre": to_upright.apply(*seal.centre),
+                        "axes": axes,
+                        "edge": edge,
+                    }
+                )
+            )
+    joined, straddles = join_straddle_seals(upright_seals, sizes)
+    groups = {(s.page, s.centre): s.straddle_group for s in joined}
+    seals = [
+        scan.model_copy(update={"straddle_group": groups.get((up.page, up.centre))})
+        for scan, up in zip(scan_seals, upright_seals, strict=True)
+    ]
+    return seals, straddles
 
 
 def _with_text(page: PageImage, seal: Seal, engine: object, errors: list[ProcessingError]) -> Seal:

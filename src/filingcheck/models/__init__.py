@@ -5,7 +5,7 @@ from filingcheck.models.errors import InputError, ProcessingError, Stage
 from filingcheck.models.fields import FieldName, FieldSet, FieldValue, Source
 from filingcheck.models.findings import DiffOp, Evidence, EvidenceRole, Finding, Status
 from filingcheck.models.geometry import Affine, BBox
-from filingcheck.models.ocr import BoxReader, EngineInfo, OcrChar, OcrLine, PageOcr
+from filingcheck.models.ocr import BoxReader, EngineInfo, OcrChar, OcrLine, PageOcr, PageReading
 from filingcheck.models.pages import DocType, PageImage, PageInfo, TextSource, UprightPage
 from filingcheck.models.report import SCHEMA_VERSION, InputFile, Report, Verdict, verdict_of
 from filingcheck.models.seals import PageEdge, Seal, SealInk, SealKind, StraddleSeal
@@ -35,6 +35,7 @@ __all__ = [
     "PageImage",
     "PageInfo",
     "PageOcr",
+    "PageReading",
     "ProcessingError",
     "Report",
     "Seal",

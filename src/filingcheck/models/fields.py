@@ -40,6 +40,10 @@ class FieldName(StrEnum):
     REPORT_BATCH_NUMBER = "report_batch_number"
     REPORT_ISSUED_ON = "report_issued_on"
     REPORT_INSTITUTION = "report_institution"
+    REPORT_PAGE = "report_page"
+    REPORT_CONCLUSION = "report_conclusion"
+    TOC_ITEM = "toc_item"
+    RESUBMISSION_REASONS = "resubmission_reasons"
 
 
 class Source(StrEnum):
@@ -56,6 +60,8 @@ class FieldValue(BaseModel):
     ``value`` is the normalised text that rules compare; ``raw`` what was read. ``bbox`` is
     on the scanned page image (``None`` for values without a position). ``char_confidences``
     and ``char_under_seal`` are aligned with ``value`` and tell OCR noise from real differences.
+    ``item`` groups readings: the item number of section 二 for ``toc_item`` and ``item_name``,
+    the 0-based index of the test report (in dossier order) for ``report_*`` fields.
     """
 
     model_config = ConfigDict(frozen=True)

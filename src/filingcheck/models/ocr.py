@@ -78,3 +78,15 @@ class BoxReader(Protocol):
     """
 
     def read_box(self, page: int, bbox: BBox) -> OcrLine | None: ...
+
+
+class PageReading(BaseModel):
+    """What reading one page produced: the turn applied and the text read. Cacheable, so a
+    re-check (new rules, same scan) never OCRs the page again."""
+
+    rotation: int
+    skew: float
+    rotation_confidence: float = 1.0
+    notes: list[str] = Field(default_factory=list)
+    ocr: PageOcr
+    full: bool = True

@@ -87,7 +87,9 @@ class PageInfo(BaseModel):
     """What the report says about one page of the paper dossier.
 
     ``rotation`` is the clockwise turn in degrees (0, 90, 180, 270) that makes the scanned
-    image upright; ``skew`` the further small correction in degrees.
+    image upright; ``skew`` the further small correction in degrees. ``text_height_px`` is the
+    median em size (pitch of Chinese characters) of the page's text in scan pixels, ``None``
+    where too little Chinese text was read to tell.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -106,3 +108,4 @@ class PageInfo(BaseModel):
     doc_type: DocType = DocType.OTHER_TEXT
     doc_type_confidence: float = 0.0
     text_source: TextSource = TextSource.OCR
+    text_height_px: float | None = None

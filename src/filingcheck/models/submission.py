@@ -29,3 +29,5 @@ class Submission(BaseModel):
 
     application_type: ApplicationType = ApplicationType.DOMESTIC_NEW
     submitted_on: dt.date | None = None
+    # A repeated application (非首次申请); None when the desk did not say.
+    resubmission: bool | None = None

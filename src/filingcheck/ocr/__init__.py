@@ -1,9 +1,9 @@
 """OCR and seals: rasterise, turn upright, read text and find seals (imports only models)."""
 
 from filingcheck.ocr.engines import OcrEngine, OcrSettings, UnknownEngineError, build_engine, engine_names
-from filingcheck.ocr.prepare import PrepareSettings, is_colour, prepare_page
+from filingcheck.ocr.prepare import PrepareSettings, is_colour, prepare_page, turn_upright
 from filingcheck.ocr.raster import RasterSettings, count_pages, load_page, load_pages, page_size_mm
-from filingcheck.ocr.read import read_page
+from filingcheck.ocr.read import ink_share, read_page
 from filingcheck.ocr.second_read import EngineBoxReader
 
 __all__ = [
@@ -16,10 +16,12 @@ __all__ = [
     "build_engine",
     "count_pages",
     "engine_names",
+    "ink_share",
     "is_colour",
     "load_page",
     "load_pages",
     "page_size_mm",
     "prepare_page",
     "read_page",
+    "turn_upright",
 ]

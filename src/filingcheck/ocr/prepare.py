@@ -51,6 +51,13 @@ def prepare_page(page: PageImage, engine: OcrEngine, settings: PrepareSettings) 
                 )
         if settings.deskew and (rotation == found.rotation) and abs(found.skew) >= settings.min_skew:
             skew = found.skew
+    return turn_upright(page, rotation, skew, confidence, notes)
+
+
+def turn_upright(
+    page: PageImage, rotation: int, skew: float, confidence: float = 1.0, notes: list[str] | None = None
+) -> UprightPage:
+    """Apply a known turn and skew (also used to rebuild a page whose OCR came from the cache)."""
     image = rotate_quarter(page.image, rotation)
     to_upright = quarter_turn_map(rotation, page.width, page.height)
     if skew:
@@ -65,7 +72,7 @@ def prepare_page(page: PageImage, engine: OcrEngine, settings: PrepareSettings) 
         skew=skew,
         to_upright=to_upright,
         rotation_confidence=confidence,
-        notes=notes,
+        notes=list(notes or []),
     )
 
 

@@ -45,19 +45,23 @@ def iter_pages(path: Path, first_page: int, settings: RasterSettings) -> Iterato
 
 
 def count_pages(path: Path) -> int:
-    """Number of pages without rasterising (for progress and limits)."""
-    with path.open("rb") as fh:
-        head = fh.read(8)
-    if head.startswith(PDF_MAGIC):
-        import pypdfium2 as pdfium
+    """Number of pages without rasterising (for progress); 0 when the file cannot be opened,
+    since the loader then reports the problem with its error code."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+        if head.startswith(PDF_MAGIC):
+            import pypdfium2 as pdfium
 
-        doc = pdfium.PdfDocument(str(path))
-        try:
-            return len(doc)
-        finally:
-            doc.close()
-    with Image.open(path) as im:
-        return int(getattr(im, "n_frames", 1))
+            doc = pdfium.PdfDocument(str(path))
+            try:
+                return len(doc)
+            finally:
+                doc.close()
+        with Image.open(path) as im:
+            return int(getattr(im, "n_frames", 1))
+    except Exception:
+        return 0
 
 
 def _pdf_pages(path: Path, first_page: int, settings: RasterSettings) -> Iterator[PageImage]:

@@ -14,10 +14,12 @@ from filingcheck.ocr.seals import suppress_seal_ink
 PREPROCESSING = "upright+deskew+seal-ink-suppressed+split-at-rules"
 
 
-def read_page(upright: UprightPage, engine: OcrEngine, seals: list[Seal]) -> PageOcr:
-    """Full OCR of a prepared page; boxes stay in the upright frame (``PageOcr.to_scan`` maps back)."""
+def read_page(upright: UprightPage, engine: OcrEngine, seals: list[Seal], zone: float = 1.0) -> PageOcr:
+    """OCR of a prepared page, or of its top ``zone`` share only (the title zone, for a cheap
+    classification); boxes stay in the upright frame (``PageOcr.to_scan`` maps back)."""
     started = time.perf_counter()
-    text_image = suppress_seal_ink(upright.image) if upright.image.ndim == 3 else upright.image
+    image = upright.image if zone >= 1.0 else upright.image[: max(1, int(upright.image.shape[0] * zone))]
+    text_image = suppress_seal_ink(image) if image.ndim == 3 else image
     rules = vertical_rules(text_image)
     lines = [part for line in engine.read_page(text_image) for part in split_at_rules(line, rules)]
     seal_boxes = [upright.to_upright.map_box(s.bbox) for s in seals]
@@ -25,7 +27,9 @@ def read_page(upright: UprightPage, engine: OcrEngine, seals: list[Seal]) -> Pag
     lines.sort(key=lambda line: (line.bbox.y0 + line.bbox.y1, line.bbox.x0))
     return PageOcr(
         page=upright.page,
-        engine=engine.info.model_copy(update={"preprocessing": PREPROCESSING}),
+        engine=engine.info.model_copy(
+            update={"preprocessing": PREPROCESSING if zone >= 1.0 else f"{PREPROCESSING}+top{zone:.2f}"}
+        ),
         width=int(upright.image.shape[1]),
         height=int(upright.image.shape[0]),
         lines=lines,
@@ -44,3 +48,10 @@ def crop(image: np.ndarray, box: BBox, margin: int = 0) -> np.ndarray:
     h, w = image.shape[:2]
     b = box.expand(margin).clip(w, h)
     return image[b.y0 : b.y1, b.x0 : b.x1]
+
+
+def ink_share(upright: UprightPage) -> float:
+    """Share of dark pixels on the page: prose pages are dense, cover sheets sparse."""
+    grey = suppress_seal_ink(upright.image) if upright.image.ndim == 3 else upright.image
+    small = grey[::4, ::4]
+    return float((small < 128).mean())

@@ -47,9 +47,10 @@ def draw_toc(ctx: Ctx) -> DrawnPage:
     return DrawnPage(c, "table_of_contents", None, [stamp])
 
 
-def _form_rows(ctx: Ctx, width: float) -> list[list[Cell]]:
+def _form_rows(ctx: Ctx, width: float, label_width: float) -> list[list[Cell]]:
     f = ctx.facts
-    lab = ctx.rng.choice((30.0, 34.0, 38.0))
+    # Labels never wrap: a form is laid out so that its longest label fits its column.
+    lab = max(ctx.rng.choice((30.0, 34.0, 38.0)), label_width + 6)
     val = width - lab
     align = ctx.rng.choice(("left", "spread", "center"))
 
@@ -104,7 +105,14 @@ def draw_form(ctx: Ctx, part: int, parts: int) -> DrawnPage:
         c.text(105, y + 10, "保健食品注册申请表", 22, "title", align="center")
         c.text(105, y + 20, "（国产）", 14, "title", align="center")
         y += 30
-        y = draw_rows(c, left, y, _form_rows(ctx, width), pt, min_height=ctx.rng.choice((11.0, 12.5, 14.0)))
+        y = draw_rows(
+            c,
+            left,
+            y,
+            _form_rows(ctx, width, c.width("试制单位名称", pt)),
+            pt,
+            min_height=ctx.rng.choice((11.0, 12.5, 14.0)),
+        )
         y += 10
     else:
         c.text(left, y + 8, "所附资料：", pt + 1, "title")

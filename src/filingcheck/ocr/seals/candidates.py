@@ -32,6 +32,8 @@ class SizeLimits:
     px_per_mm: float
     # The largest seal by the millimetre limit, even where a crop lets ``max_d`` grow.
     max_d_mm: float
+    # Whether the page's DPI was believable (else the image may be a crop, not a page).
+    trusted: bool = True
 
     @property
     def slice_depth(self) -> float:

@@ -11,9 +11,9 @@ from filingcheck.models import BBox, PageImage, Seal, SealInk, SealKind
 from filingcheck.ocr.seals.candidates import Candidate, SizeLimits, fill_ellipse
 from filingcheck.ocr.seals.grey import find_grey_seals
 from filingcheck.ocr.seals.ink import paper_balanced, red_mask
+from filingcheck.ocr.seals.red import find_red_seals
 from filingcheck.ocr.seals.settings import SealSettings
 from filingcheck.ocr.seals.shapes import Ellipse
-from filingcheck.ocr.seals.red import find_red_seals
 
 
 def work_scale(page: PageImage, settings: SealSettings) -> tuple[float, SizeLimits]:
@@ -38,6 +38,7 @@ def work_scale(page: PageImage, settings: SealSettings) -> tuple[float, SizeLimi
         max_d=max(max_d, min_d * 2),
         px_per_mm=work_mm,
         max_d_mm=settings.max_diameter_mm * work_mm,
+        trusted=trusted,
     )
 
 
@@ -99,7 +100,7 @@ def _tight_box(
         x0, y0 = max(x0, region[0] - pad / 2), max(y0, region[1] - pad / 2)
         x1, y1 = min(x1, region[2] + pad / 2), min(y1, region[3] + pad / 2)
     bx0, by0 = max(0, int(x0 - pad)), max(0, int(y0 - pad))
-    bx1, by1 = min(w, int(math.ceil(x1 + pad)) + 1), min(h, int(math.ceil(y1 + pad)) + 1)
+    bx1, by1 = min(w, math.ceil(x1 + pad) + 1), min(h, math.ceil(y1 + pad) + 1)
     fallback = BBox.of(max(x0, 0), max(y0, 0), min(x1, w - 1), min(y1, h - 1))
     if bx1 - bx0 < 4 or by1 - by0 < 4:
         return fallback

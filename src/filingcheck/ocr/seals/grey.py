@@ -37,7 +37,9 @@ def find_grey_seals(
     h, w = red.shape
     small = cv2.resize(image, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
     red_small = cv2.resize(red, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
-    half = SizeLimits(limits.min_d / 2, limits.max_d / 2, limits.px_per_mm / 2, limits.max_d_mm / 2)
+    half = SizeLimits(
+        limits.min_d / 2, limits.max_d / 2, limits.px_per_mm / 2, limits.max_d_mm / 2, limits.trusted
+    )
     found = _find(small, red_small, half, settings, [e.scaled(0.5) for e in taken])
     return [replace(c, ellipse=c.ellipse.scaled(2.0), region=_double(c.region)) for c in found]
 
@@ -60,7 +62,14 @@ def _find(
     dark = cv2.morphologyEx(dark, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     for ell in taken:
         cv2.ellipse(
-            dark, (round(ell.cx), round(ell.cy)), (round(ell.a * 1.15), round(ell.b * 1.15)), ell.angle, 0, 360, 0, -1
+            dark,
+            (round(ell.cx), round(ell.cy)),
+            (round(ell.a * 1.15), round(ell.b * 1.15)),
+            ell.angle,
+            0,
+            360,
+            0,
+            -1,
         )
     n, labels, stats, _ = cv2.connectedComponentsWithStats(dark)
     h, w = dark.shape
@@ -68,7 +77,11 @@ def _find(
     failed: list[int] = []
     for i in range(1, n):
         x, y, bw, bh, _ = stats[i]
-        if min(bw, bh) < 0.8 * limits.min_d or max(bw, bh) > 1.3 * limits.max_d:
+        if min(bw, bh) < 0.8 * limits.min_d or max(bw, bh) > 3 * limits.max_d:
+            continue
+        if max(bw, bh) > 1.3 * limits.max_d:
+            # A ring with text lines run into it: too big to be the ring's own outline.
+            failed.append(i)
             continue
         own = (labels[y : y + bh, x : x + bw] == i).astype(np.uint8) * 255
         contours, _ = cv2.findContours(own, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE, offset=(int(x), int(y)))
@@ -96,8 +109,12 @@ def _find(
             if cand is not None:
                 found.append(cand)
                 break
-    strict = replace(settings, slice_min_ring_coverage=max(settings.slice_min_ring_coverage, 0.7))
-    found += [c for c in find_slices(dark, limits, strict) if c.confidence >= settings.min_confidence]
+    if limits.trusted:
+        # Slices in black ink: only clear ones on real pages, as text and scanner borders also
+        # reach the edge (and on a tight crop of a text line every character does).
+        strict = replace(settings, slice_min_ring_coverage=max(settings.slice_min_ring_coverage, 0.7))
+        slices = find_slices(dark, limits, strict)
+        found += [c for c in slices if c.confidence >= 0.7 and c.visible >= 0.15]
     return suppress_overlaps(found)
 
 

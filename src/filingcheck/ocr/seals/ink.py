@@ -80,8 +80,8 @@ def ink_image(image: np.ndarray, grey_ink: bool = False) -> np.ndarray:
     # Ink at its darkest quarter becomes black, faint ink grey, paper white.
     black = lo + 0.15 * (hi - lo)
     white = lo + 0.8 * (hi - lo)
-    out = (level - black) * (255.0 / max(white - black, 1.0))
-    return np.clip(out, 0, 255).astype(np.uint8)
+    out: np.ndarray = np.clip((level - black) * (255.0 / max(white - black, 1.0)), 0, 255)
+    return out.astype(np.uint8)
 
 
 def suppress_seal_ink(image: np.ndarray) -> np.ndarray:

@@ -37,7 +37,7 @@ def seal_pass(
     mask: np.ndarray, limits: SizeLimits, settings: SealSettings, hough: bool = True
 ) -> list[Candidate]:
     """Whole blobs first, then slices at the page edges, then circle hints for what is left."""
-    k = max(3, int(round(0.8 * limits.px_per_mm)) | 1)
+    k = max(3, round(0.8 * limits.px_per_mm) | 1)
     closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     contours, _ = cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     found: list[Candidate] = []
@@ -74,7 +74,7 @@ def _faint_ink(
     g = int(max(3, 5 * limits.px_per_mm)) | 1
     grouped = cv2.dilate(rest, cv2.getStructuringElement(cv2.MORPH_RECT, (g, g)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(grouped)
-    h, w = strong.shape
+    _h, _w = strong.shape
     pad = int(limits.max_d_mm / 2)
     near = np.zeros_like(strong)
     for i in range(1, n):
@@ -139,7 +139,7 @@ def _hough(roi: np.ndarray, limits: SizeLimits, r_max: float) -> list[tuple[floa
         param1=100,
         param2=max(12, int(r_min * 0.9)),
         minRadius=int(r_min),
-        maxRadius=int(math.ceil(r_max)),
+        maxRadius=math.ceil(r_max),
     )
     if circles is None:
         return []

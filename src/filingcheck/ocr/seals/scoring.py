@@ -114,7 +114,8 @@ def frame_stats(mask: np.ndarray, rect: Rect) -> FrameStats:
     core = ink[lo:hi, lo:hi]
 
     def cover(strip: np.ndarray, axis: int) -> float:
-        return float(strip.any(axis=axis)[4:-4].mean())
+        hits: np.ndarray = np.asarray(strip.any(axis=axis))
+        return float(hits[4:-4].mean())
 
     sides = (
         cover(ink[lo - 2 : lo + band, lo:hi], 0),

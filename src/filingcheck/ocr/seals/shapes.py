@@ -82,7 +82,8 @@ def outer_points(contour: np.ndarray, tol: float = 2.5) -> np.ndarray:
     a, edge, length = a[ok], edge[ok], length[ok]
     normal = np.column_stack([-edge[:, 1], edge[:, 0]]) / length[:, None]
     dist = np.abs(((pts[:, None, :] - a[None, :, :]) * normal[None, :, :]).sum(axis=2)).min(axis=1)
-    return pts[dist <= tol]
+    near: np.ndarray = pts[dist <= tol]
+    return near
 
 
 def off_border(points: np.ndarray, width: int, height: int, margin: float = 2.0) -> np.ndarray:

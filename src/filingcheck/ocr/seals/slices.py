@@ -63,7 +63,9 @@ class _Arc:
     r: float
     inked: float  # share of the visible arc that holds ink
     visible: float  # share of the outline inside the visible band of the page
-    crossings: int  # where the outline meets the edge, how many of the two points hold ink
+    # Of the two points where the outline meets the page edge, how many are off the page or
+    # without ink: a seal's ring runs on over the edge onto the next sheet.
+    unmet: int
     region: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # the cluster's ink box
 
 
@@ -76,7 +78,7 @@ def _edge_arcs(canon: np.ndarray, limits: SizeLimits) -> list[_Arc]:
     RANSAC to the cluster's outline (top and bottom ink per column, deepest ink per row):
     on it lie the ring pieces, inside it the characters, and the band's straight cut is no arc.
     """
-    h, w = canon.shape
+    _h, w = canon.shape
     depth = int(min(w, limits.slice_depth))
     strip = np.ascontiguousarray(canon[:, w - depth :])
     across = int(max(3, 3 * limits.px_per_mm)) | 1
@@ -101,7 +103,7 @@ def _edge_arcs(canon: np.ndarray, limits: SizeLimits) -> list[_Arc]:
         if arc is not None:
             off = w - depth
             box = (float(xs.min() + off), float(ys.min()), float(xs.max() + off), float(ys.max()))
-            arcs.append(_Arc(arc.cx + off, arc.cy, arc.r, arc.inked, arc.visible, arc.crossings, box))
+            arcs.append(_Arc(arc.cx + off, arc.cy, arc.r, arc.inked, arc.visible, arc.unmet, box))
     return arcs
 
 
@@ -176,7 +178,7 @@ def _arc_stats(cx: float, cy: float, r: float, dist: np.ndarray, depth: int, x_m
     px, py = cx + r * np.cos(t), cy + r * np.sin(t)
     band = (px >= x_min - 2) & (px <= depth - 1) & (py >= 0) & (py <= h - 1)
     if band.sum() < 4:
-        return _Arc(cx, cy, r, 0.0, 0.0, 0)
+        return _Arc(cx, cy, r, 0.0, 0.0, 2)
     # Look just inside the fitted outline too: the ring has a width.
     tol = max(1.5, 0.05 * r)
     qx = np.clip(np.rint(cx + (r - tol / 2) * np.cos(t[band])), 0, depth - 1).astype(int)
@@ -185,13 +187,16 @@ def _arc_stats(cx: float, cy: float, r: float, dist: np.ndarray, depth: int, x_m
     # The ring runs on over the edge onto the next sheet: ink where it meets the edge.
     edge_x = depth - 1
     half = np.sqrt(max(r * r - (edge_x - cx) ** 2, 0.0))
-    crossings = 0
+    missing = 0
     for y in (cy - half, cy + half):
-        if 0 <= y <= h - 1:
-            y0, y1 = int(max(0, y - 2 * tol)), int(min(h, y + 2 * tol + 1))
-            x0 = int(max(0, edge_x - 2 * tol))
-            crossings += int(dist[y0:y1, x0:].min() <= tol) if y1 > y0 else 0
-    return _Arc(cx, cy, r, inked, float(band.mean()), crossings)
+        # A straddle seal sits along an edge, not over a corner: both points are on the page.
+        if not 0 <= y <= h - 1:
+            missing += 1
+            continue
+        y0, y1 = int(max(0, y - 2 * tol)), int(min(h, y + 2 * tol + 1))
+        x0 = int(max(0, edge_x - 2 * tol))
+        missing += int(dist[y0:y1, x0:].min() > tol)
+    return _Arc(cx, cy, r, inked, float(band.mean()), missing)
 
 
 def _judge_slice(
@@ -204,11 +209,10 @@ def _judge_slice(
 ) -> Candidate | None:
     if not 0.05 <= arc.visible < settings.straddle_max_visible:
         return None
-    if arc.inked < settings.slice_min_ring_coverage or arc.crossings == 0:
+    if arc.inked < settings.slice_min_ring_coverage or arc.unmet:
         return None
     st = ring_stats(mask, ell)
     if st.inner_fill > settings.max_inner_fill:
         return None
     conf = 0.5 + 0.35 * min(1.0, (arc.inked - settings.slice_min_ring_coverage) / 0.4)
-    conf += 0.1 * (arc.crossings - 1)
     return Candidate(SealKind.STRADDLE_SLICE, ell, arc.visible, edge, conf, region)

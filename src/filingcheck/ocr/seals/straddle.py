@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -94,8 +95,11 @@ def join_straddle_seals(
         for i in chain:
             out[i] = seals[i].model_copy(update={"straddle_group": number})
         offsets = [
-            abs(_along(seals[a], page_sizes.get(seals[a].page, (1, 1))) - _along(seals[b], page_sizes.get(seals[b].page, (1, 1))))
-            for a, b in zip(chain, chain[1:], strict=False)
+            abs(
+                _along(seals[a], page_sizes.get(seals[a].page, (1, 1)))
+                - _along(seals[b], page_sizes.get(seals[b].page, (1, 1)))
+            )
+            for a, b in itertools.pairwise(chain)
         ]
         match = min(scores[j] for j in chain[1:])
         slice_conf = math.prod(seals[i].confidence for i in chain) ** (1 / len(chain))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import cv2
 import numpy as np
@@ -29,6 +29,12 @@ _NUMBER = re.compile(r"\d{8,}")
 _STRAY = re.compile(r"[\s\"'`“”‘’「」『』|\\/_~^…·.,，。、:：;；!！?？*+=<>《》\-]+")
 
 
+class LineReader(Protocol):
+    """The part of an OCR engine seal reading needs (every ``OcrEngine`` has it)."""
+
+    def read_line(self, image: np.ndarray) -> OcrLine | None: ...
+
+
 @dataclass(frozen=True)
 class _Arcs:
     """Where the title runs (degrees, clockwise, start < end) and the ring's inner edge.
@@ -47,8 +53,8 @@ class _Arcs:
 def read_seal_text(page_image: np.ndarray, seal: Seal, engine: Any) -> Seal:
     """The seal with ``text``, ``centre_text``, ``security_number`` and ``text_confidence`` read.
 
-    ``engine.read_line`` recognises each straightened line. Slices are returned as they are:
-    too little of their text is on one page.
+    ``engine`` is any ``LineReader`` (every ``OcrEngine``): its ``read_line`` recognises each
+    straightened line. Slices are returned as they are: too little of their text is on one page.
     """
     if seal.kind is SealKind.STRADDLE_SLICE:
         return seal
@@ -94,7 +100,7 @@ def _crop(image: np.ndarray, seal: Seal) -> tuple[np.ndarray, Ellipse]:
     return crop, Ellipse(ell.cx - cx0, ell.cy - cy0, ell.a, ell.b, ell.angle)
 
 
-def _read(engine: Any, strip: np.ndarray | None) -> OcrLine | None:
+def _read(engine: LineReader, strip: np.ndarray | None) -> OcrLine | None:
     if strip is None or strip.size == 0 or strip.min() > 160:
         return None
     line: OcrLine | None = engine.read_line(cv2.cvtColor(pad_strip(strip), cv2.COLOR_GRAY2BGR))
@@ -153,7 +159,7 @@ def _widest_gap(runs: list[tuple[int, int]]) -> tuple[float, float, float] | Non
     return seen_from, seen_to, float(np.median(widths)) * deg
 
 
-def _read_number(engine: Any, ink: np.ndarray, ell: Ellipse, arcs: _Arcs) -> str | None:
+def _read_number(engine: LineReader, ink: np.ndarray, ell: Ellipse, arcs: _Arcs) -> str | None:
     """The registration number along the lower arc, read left to right, tops inward."""
     left, right = arcs.first + 360, arcs.last
     if left - right < 30:
@@ -166,7 +172,7 @@ def _read_number(engine: Any, ink: np.ndarray, ell: Ellipse, arcs: _Arcs) -> str
     return max(runs, key=len) if runs else None
 
 
-def _read_centre(engine: Any, ink: np.ndarray, ell: Ellipse, edge: float) -> str | None:
+def _read_centre(engine: LineReader, ink: np.ndarray, ell: Ellipse, edge: float) -> str | None:
     """Horizontal lines under the star (e.g. 合同专用章), top to bottom, joined by a space."""
     r = ell.mean_radius
     binary = (ink < 128).astype(np.uint8)
@@ -219,7 +225,12 @@ def _square_strip(ink: np.ndarray, ell: Ellipse) -> np.ndarray | None:
     if inner.size == 0:
         return None
     h, w = inner.shape
-    cells = [inner[: h // 2, w // 2 :], inner[h // 2 :, w // 2 :], inner[: h // 2, : w // 2], inner[h // 2 :, : w // 2]]
+    cells = [
+        inner[: h // 2, w // 2 :],
+        inner[h // 2 :, w // 2 :],
+        inner[: h // 2, : w // 2],
+        inner[h // 2 :, : w // 2],
+    ]
     side = _STRIP_H
     tiles = [cv2.resize(c, (side, side), interpolation=cv2.INTER_AREA) for c in cells if c.size]
     return np.hstack(tiles) if tiles else None

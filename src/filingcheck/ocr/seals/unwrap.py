@@ -43,7 +43,11 @@ def unwrap(
         depth = max((band.outer - band.inner) * ell.mean_radius, 1.0)
         width = max(8, round(abs(span) * mid * height / depth))
     t = math.radians(start_deg) + span * (np.arange(width) + 0.5) / width
-    s = np.linspace(band.outer, band.inner, height) if tops_out else np.linspace(band.inner, band.outer, height)
+    s = (
+        np.linspace(band.outer, band.inner, height)
+        if tops_out
+        else np.linspace(band.inner, band.outer, height)
+    )
     xs, ys = ell.points(t, s)
     map_x = np.ascontiguousarray(xs.T, dtype=np.float32)
     map_y = np.ascontiguousarray(ys.T, dtype=np.float32)
@@ -52,7 +56,9 @@ def unwrap(
     )
 
 
-def radial_profile(ink: np.ndarray, ell: Ellipse, lo: float = 0.3, hi: float = 1.1) -> tuple[np.ndarray, np.ndarray]:
+def radial_profile(
+    ink: np.ndarray, ell: Ellipse, lo: float = 0.3, hi: float = 1.1
+) -> tuple[np.ndarray, np.ndarray]:
     """Share of ink (dark pixels) on each scaled outline from ``lo`` to ``hi``."""
     scales = np.round(np.arange(lo, hi + 1e-9, 0.01), 3)
     t = np.linspace(0, 2 * np.pi, 360, endpoint=False)
@@ -109,7 +115,9 @@ def tall_marks(strip: np.ndarray) -> list[tuple[int, int]]:
     height = strip.shape[0]
     ink = _ink_rows(strip)
     # Join the strokes of one character (faint seals break them apart), not separate lines.
-    joined = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((max(3, height // 10), 3), np.uint8))
+    joined = cv2.morphologyEx(
+        ink.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((max(3, height // 10), 3), np.uint8)
+    )
     n, _, stats, _ = cv2.connectedComponentsWithStats(joined)
     cols = np.zeros(strip.shape[1], bool)
     for i in range(1, n):
