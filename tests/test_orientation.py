@@ -8,16 +8,22 @@ import pytest
 
 from filingcheck.models import BBox, PageImage
 from filingcheck.ocr import PrepareSettings, prepare_page
-from tests.conftest import SHARED
 from tests.drawing import text_page
 
 TURN_TO_SCAN = {90: cv2.ROTATE_90_COUNTERCLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_CLOCKWISE}
 
 
+PROSE = (
+    "申报资料首页为申报资料项目目录，目录中申报资料项目按保健食品注册申请表中所附资料顺序排列。每项资料加封页，"
+    "封页上注明产品名称、申请人名称，右上角注明该项资料名称。各项资料之间应当使用明显的区分标志，并标明各项资料"
+    "名称或该项资料所在目录中的序号。整套资料用打孔夹装订成册。申报资料使用A4规格纸张打印，内容应完整、清楚，"
+    "不得涂改。申请人名称、地址应与营业执照中单位名称、地址完全一致，并与印章一致。"
+) * 2
+
+
 @pytest.fixture(scope="module")
 def upright_page() -> np.ndarray:
-    text = (SHARED / "domain/review-points-2011.txt").read_text(encoding="utf-8").replace("\n", "")[900:]
-    return text_page([text[i * 36 : (i + 1) * 36] for i in range(16)], size=34)
+    return text_page([PROSE[i * 36 : (i + 1) * 36] for i in range(16)], size=34)
 
 
 @pytest.mark.parametrize("rotation", [0, 90, 180, 270])

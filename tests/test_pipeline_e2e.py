@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from filingcheck.models import Report, Status, Submission, Verdict
-from filingcheck.pipeline import Inputs, process_submission
+from filingcheck.pipeline import Inputs, PipelineSettings, process_submission
 
 RULES = ("applicant.matches_licence", "consistency.electronic", "seal.every_page", "licence.uscc_checksum")
 DOSSIERS = {
@@ -31,7 +31,8 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> dict[int, tuple[Report,
         truth = generate_dossier(folder, seed, defects=defects, dpi=200, scan="mild")
         submission = Submission.model_validate_json((folder / "submission.json").read_text(encoding="utf-8"))
         result = process_submission(
-            Inputs(paper=[folder / "paper.pdf"], electronic=folder / "electronic.pdf", submission=submission)
+            Inputs(paper=[folder / "paper.pdf"], electronic=folder / "electronic.pdf", submission=submission),
+            PipelineSettings(workers=2),
         )
         out[seed] = (result.report, truth)
     return out

@@ -85,3 +85,16 @@ def normalise(raw: str) -> str:
 def strip_label_punct(text: str) -> str:
     """Drop the separators between a label and its value (colons, spaces, dots)."""
     return text.lstrip(" :：.、·\t")
+
+
+def looks_garbled(text: str, max_share: float = 0.3) -> bool:
+    """True for a text layer that cannot be trusted: empty, or mostly ``(cid:N)`` codes,
+    replacement or private-use characters (fonts embedded without a Unicode map)."""
+    import re
+
+    stripped = re.sub(r"\s", "", text)
+    if not stripped:
+        return True
+    cid = sum(len(m) for m in re.findall(r"\(cid:\d+\)", stripped))
+    odd = sum(1 for c in stripped if c == "\ufffd" or (0xE000 <= ord(c) <= 0xF8FF))
+    return (cid + odd) / len(stripped) > max_share

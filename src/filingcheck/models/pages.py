@@ -9,6 +9,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from filingcheck.models.geometry import Affine
+from filingcheck.models.ocr import OcrLine
 
 
 class DocType(StrEnum):
@@ -56,6 +57,8 @@ class PageImage:
     source: str
     file_page: int = 1
     dpi_known: bool = True
+    # Lines of a born-digital page's text layer, in this image's pixels (None: OCR the page).
+    text_layer: list[OcrLine] | None = None
 
     @property
     def width(self) -> int:
@@ -108,4 +111,6 @@ class PageInfo(BaseModel):
     doc_type: DocType = DocType.OTHER_TEXT
     doc_type_confidence: float = 0.0
     text_source: TextSource = TextSource.OCR
+    # False where targeted mode read only the title zone (a prose page no rule reads word for word).
+    full_text: bool = True
     text_height_px: float | None = None

@@ -10,6 +10,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from filingcheck.models import InputError, PageImage
+from filingcheck.ocr.text_layer import open_text_layers, text_layer_lines
 
 PDF_MAGIC = b"%PDF-"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
@@ -74,6 +75,7 @@ def _pdf_pages(path: Path, first_page: int, settings: RasterSettings) -> Iterato
         if "password" in message.lower():
             raise InputError("encrypted_pdf", f"{path.name}: the PDF is encrypted") from exc
         raise InputError("unreadable_pdf", f"{path.name}: not a readable PDF ({message})") from exc
+    layers = None
     try:
         if len(doc) == 0:
             raise InputError("empty_pdf", f"{path.name}: the PDF has no pages")
@@ -96,13 +98,24 @@ def _pdf_pages(path: Path, first_page: int, settings: RasterSettings) -> Iterato
                 bgr = _extract_scan(scan[1]) if scan else None
                 if bgr is None:
                     bgr = _render(page, dpi)
+                text_layer = None
+                if scan is None:
+                    layers = layers or open_text_layers(path)
+                    text_layer = text_layer_lines(layers, index, dpi)
                 yield PageImage(
-                    page=first_page + index, image=bgr, dpi=dpi, source=path.name, file_page=index + 1
+                    page=first_page + index,
+                    image=bgr,
+                    dpi=dpi,
+                    source=path.name,
+                    file_page=index + 1,
+                    text_layer=text_layer,
                 )
             finally:
                 page.close()
     finally:
         doc.close()
+        if layers is not None:
+            layers.close()
 
 
 def _single_scan_image(page: object) -> tuple[float, object] | None:

@@ -20,8 +20,10 @@ def read_page(upright: UprightPage, engine: OcrEngine, seals: list[Seal], zone: 
     started = time.perf_counter()
     image = upright.image if zone >= 1.0 else upright.image[: max(1, int(upright.image.shape[0] * zone))]
     text_image = suppress_seal_ink(image) if image.ndim == 3 else image
-    rules = vertical_rules(text_image)
-    lines = [part for line in engine.read_page(text_image) for part in split_at_rules(line, rules)]
+    read = engine.read_page(text_image)
+    heights = sorted(line.bbox.height for line in read)
+    rules = vertical_rules(text_image, heights[len(heights) // 2]) if heights else []
+    lines = [part for line in read for part in split_at_rules(line, rules)]
     seal_boxes = [upright.to_upright.map_box(s.bbox) for s in seals]
     lines = [_mark_under_seal(line, seal_boxes) for line in lines]
     lines.sort(key=lambda line: (line.bbox.y0 + line.bbox.y1, line.bbox.x0))

@@ -12,11 +12,15 @@ import numpy as np
 from filingcheck.models import BBox, OcrLine
 
 
-def vertical_rules(grey: np.ndarray, min_height_share: float = 0.02) -> list[BBox]:
-    """Long thin vertical ink strokes (table borders), in the image's pixels."""
-    h, w = grey.shape[:2]
+def vertical_rules(grey: np.ndarray, text_height: float) -> list[BBox]:
+    """Long thin vertical ink strokes (table borders), in the image's pixels.
+
+    A rule is at least about two text lines long; no glyph stroke is (strokes stay inside
+    their line), so the length threshold follows the text size, not the page size.
+    """
+    w = grey.shape[1]
     _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    length = max(25, int(h * min_height_share))
+    length = max(30, int(2.0 * text_height))
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, length))
     strokes = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
     count, _, stats, _ = cv2.connectedComponentsWithStats(strokes, connectivity=8)
