@@ -73,12 +73,12 @@ def cer(read: str, truth: str) -> float:
     return Levenshtein.distance(a, b) / max(1, len(b))
 
 
-def run_levels(engines: list[str], n: int, dpi: int) -> list[str]:
+def run_levels(engines: list[str], n: int, dpi: int, det_side: int) -> list[str]:
     rng = np.random.default_rng(7)
     pages = notice_pages(n, dpi)
     rows = ["| engine | level | seal | CER % | s/page (1 thread) |", "|---|---|---|---|---|"]
     for name in engines:
-        engine = build_engine(name, OcrSettings(threads=1))
+        engine = build_engine(name, OcrSettings(threads=1, det_limit_side=det_side))
         for level in (ScanLevel.CLEAN, ScanLevel.MILD, ScanLevel.HARD):
             for sealed in (False, True):
                 errors, seconds = [], []
@@ -174,12 +174,15 @@ def main() -> None:
     parser.add_argument("--dpi", type=int, default=300)
     parser.add_argument("--engines", nargs="+", default=["rapidocr", "tesseract"])
     parser.add_argument("--dossier-pages", type=int, default=0)
+    parser.add_argument(
+        "--det-side", type=int, default=OcrSettings().det_limit_side, help="detector input size"
+    )
     args = parser.parse_args()
     command = "`.venv/bin/python benchmarks/ocr_bench.py " + " ".join(sys.argv[1:]) + "`"
     print(f"### OCR ({args.pages} rendered pages of the notice per level, {args.dpi} DPI, 12 pt)\n")
     print(f"Command: {command}\n")
     if args.pages:
-        print("\n".join(run_levels(args.engines, args.pages, args.dpi)))
+        print("\n".join(run_levels(args.engines, args.pages, args.dpi, args.det_side)))
         print()
         print(run_orientation(args.pages, args.dpi))
         print()

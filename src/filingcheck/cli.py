@@ -273,6 +273,98 @@ def ocr(
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+) -> None:
+    """Run the service: API under /api/v1, reviewer page at /review (SQLite under the data dir by default)."""
+    import uvicorn
+
+    from filingcheck.api import create_app
+    from filingcheck.service import build_services
+    from filingcheck.service.settings import check_exposure
+    from filingcheck.store import safe_url
+
+    services = build_services()
+    refusal = check_exposure(host, services.service)
+    if refusal:
+        console.print(f"[red]error[/red] {refusal}")
+        raise typer.Exit(Exit.USAGE)
+    console.print(
+        f"filingcheck {__version__}: database {safe_url(services.settings.resolved_database_url)}, "
+        f"files in {services.files.root}"
+    )
+    console.print(f"reviewer page http://{host}:{port}/review · API docs http://{host}:{port}/api/docs")
+    uvicorn.run(create_app(services), host=host, port=port, log_level="info")
+
+
+users_app = typer.Typer(no_args_is_help=True, help="Manage the service's users and API tokens.")
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="user name (letters, digits, . _ @ -)")],
+    role: Annotated[str, typer.Option(help="clerk, reviewer or admin")] = "clerk",
+    password: Annotated[
+        bool, typer.Option("--password", help="also set a password for the web page (asked for)")
+    ] = False,
+) -> None:
+    """Create a user; its new API token is printed alone on the last line (shown once)."""
+    from filingcheck.store import audit
+    from filingcheck.store.accounts import AccountError, create_user, issue_credential
+
+    secret = typer.prompt("password", hide_input=True, confirmation_prompt=True) if password else None
+    with _database() as session:
+        try:
+            user = create_user(session, name, role, secret)
+        except AccountError as exc:
+            console.print(f"[red]error[/red] {exc.code}: {exc.message}")
+            raise typer.Exit(Exit.USAGE) from None
+        token = issue_credential(session, user, label="filingcheck users add")
+        audit.record(session, "user.created", None, user=user.name, role=user.role, via="cli")
+    console.print(f"created {user.role} {user.name}; its API token (shown once, send as Bearer):")
+    sys.stdout.write(token + "\n")
+
+
+@users_app.command("token")
+def users_token(name: Annotated[str, typer.Argument(help="user name")]) -> None:
+    """Issue a further API token for a user, printed alone on the last line."""
+    from filingcheck.store import audit
+    from filingcheck.store.accounts import get_user, issue_credential
+
+    with _database() as session:
+        user = get_user(session, name)
+        if user is None:
+            console.print(f"[red]error[/red] user_not_found: no user {name!r}")
+            raise typer.Exit(Exit.USAGE)
+        token = issue_credential(session, user, label="filingcheck users token")
+        audit.record(session, "token.created", None, user=user.name, via="cli")
+    sys.stdout.write(token + "\n")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List the users and their roles."""
+    from filingcheck.store.accounts import list_users
+
+    with _database() as session:
+        for user in list_users(session):
+            state = "" if user.active else " (inactive)"
+            sys.stdout.write(f"{user.name}\t{user.role}{state}\n")
+
+
+def _database():  # type: ignore[no-untyped-def]
+    """A session on the configured database, migrated first (the CLI may run before `serve`)."""
+    from filingcheck.config import Settings
+    from filingcheck.store import Database
+
+    db = Database(Settings().resolved_database_url)
+    db.migrate()
+    return db.session()
+
+
+@app.command()
 def version() -> None:
     """Print the version."""
     sys.stdout.write(f"filingcheck {__version__}\n")

@@ -1,28 +1,83 @@
-"""The FastAPI application: versioned under /api/v1; errors become stable 4xx codes here."""
+"""The FastAPI application: the API under /api/v1, the reviewer page, static files; errors as stable codes."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from filingcheck import __version__
-from filingcheck.crosscheck import rule_ids
-from filingcheck.models import InputError
-from filingcheck.ocr import engine_names
+from filingcheck.api import errors
+from filingcheck.api.errors import error_response
+from filingcheck.api.routes import api_router
+from filingcheck.api.web import LoginRequiredError
+from filingcheck.api.web import router as web_router
+from filingcheck.service import Services, build_services
+
+DESCRIPTION = """
+Checks scanned health-food (保健食品) registration dossiers against the intake rules.
+
+Send `Authorization: Bearer TOKEN` (a token from `filingcheck users add NAME --role ROLE`).
+Roles: `clerk` uploads and reads its own submissions, `reviewer` reads all and decides findings,
+`admin` manages users and settings. Every error answers `{"error": CODE, "message": ...}`.
+"""
+# The page's scripts and styles are files of this app: nothing inline, nothing from elsewhere.
+CSP = (
+    "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
 
 
-def create_app() -> FastAPI:
+def create_app(services: Services | None = None) -> FastAPI:
+    """The app; ``services`` (database, file store, runner) are built from the environment if not given."""
+    services = services or build_services()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(services.start)
+        try:
+            yield
+        finally:
+            await run_in_threadpool(services.stop)
+
     app = FastAPI(
-        title="filingcheck", version=__version__, docs_url="/api/docs", openapi_url="/api/v1/openapi.json"
+        title="filingcheck",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+        lifespan=lifespan,
     )
+    app.state.services = services
+    errors.install(app)
+    app.include_router(api_router)
+    app.include_router(web_router)
+    app.mount("/static", StaticFiles(packages=[("filingcheck.api.web", "static")]), name="static")
 
-    @app.exception_handler(InputError)
-    async def input_error(_: Request, exc: InputError) -> JSONResponse:
-        return JSONResponse(status_code=422, content={"error": exc.code, "message": exc.message})
+    @app.exception_handler(LoginRequiredError)
+    async def login_required(_: Request, exc: LoginRequiredError) -> RedirectResponse:
+        return RedirectResponse(f"/login?next={quote(exc.path)}", status_code=303)
 
-    @app.get("/api/v1/health")
-    def health() -> dict[str, object]:
-        """Liveness, the version, and what this build can run."""
-        return {"status": "ok", "version": __version__, "engines": engine_names(), "rules": rule_ids()}
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        # Refuse an oversized upload before its body is read (each file is checked again later).
+        length = request.headers.get("content-length", "")
+        limit = services.service.max_upload_bytes * 2
+        if request.method == "POST" and length.isdigit() and int(length) > limit:
+            return error_response(
+                413, "too_large", f"the request is over {limit / 2**20:.0f} MB (FILINGCHECK_MAX_UPLOAD_MB)"
+            )
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if not request.url.path.startswith("/api/docs"):
+            response.headers.setdefault("Content-Security-Policy", CSP)
+        return response
 
     return app

@@ -6,6 +6,7 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 
 class FileStore:
@@ -42,7 +43,31 @@ class FileStore:
         return digest
 
     def put_file(self, path: Path) -> str:
-        return self.put(path.read_bytes())
+        with path.open("rb") as fh:
+            return self.put_stream(fh)
+
+    def put_stream(self, source: BinaryIO, chunk: int = 1 << 20) -> str:
+        """Store what ``source`` holds without reading it into memory at once."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                for block in iter(lambda: source.read(chunk), b""):
+                    digest.update(block)
+                    fh.write(block)
+                fh.flush()
+                os.fsync(fh.fileno())
+            target = self.path_of(digest.hexdigest())
+            if target.exists():
+                Path(tmp).unlink()
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return digest.hexdigest()
 
     def get(self, digest: str) -> bytes:
         return self.path_of(digest).read_bytes()

@@ -1,0 +1,5 @@
+"""The reviewer's web page (server-rendered Jinja2, static JS and CSS, no build step, no CDN)."""
+
+from filingcheck.api.web.routes import LoginRequiredError, router
+
+__all__ = ["LoginRequiredError", "router"]

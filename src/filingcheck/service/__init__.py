@@ -1,0 +1,66 @@
+"""The service's parts, built once per process: database, file store, processor, background runner."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from filingcheck.config import Settings
+from filingcheck.service.processing import Pipeline, Processor
+from filingcheck.service.runner import Runner, ThreadRunner
+from filingcheck.service.settings import ServiceSettings
+from filingcheck.store import audit
+from filingcheck.store.db import Database
+from filingcheck.store.files import FileStore
+from filingcheck.store.submissions import unfinished
+from filingcheck.store.tables import SubmissionStatus
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    service: ServiceSettings
+    db: Database
+    files: FileStore
+    processor: Processor
+    runner: Runner
+
+    def start(self) -> None:
+        """Migrate the database (unless told not to) and queue again what a stop interrupted."""
+        if self.service.auto_migrate:
+            self.db.migrate()
+        with self.db.session() as session:
+            pending = unfinished(session)
+            for row in pending:
+                if row.status == SubmissionStatus.RUNNING:
+                    row.status = SubmissionStatus.QUEUED.value
+                    row.stage = "queued"
+                    audit.record(session, "submission.requeued", submission_id=row.id)
+            ids = [row.id for row in pending]
+        for submission_id in ids:
+            self.runner.submit(submission_id)
+        if ids:
+            log.info("queued %d unfinished submission(s) again", len(ids))
+
+    def stop(self) -> None:
+        self.runner.shutdown()
+        self.db.dispose()
+
+
+def build_services(
+    settings: Settings | None = None,
+    service: ServiceSettings | None = None,
+    pipeline: Pipeline | None = None,
+) -> Services:
+    settings = settings or Settings()
+    service = service or ServiceSettings()
+    db = Database(settings.resolved_database_url)
+    files = FileStore(settings.data_dir / "files")
+    processor = Processor(db, files, settings, service, **({"pipeline": pipeline} if pipeline else {}))
+    runner = ThreadRunner(processor.run, on_shutdown=processor.stopping.set)
+    return Services(settings, service, db, files, processor, runner)
+
+
+__all__ = ["ServiceSettings", "Services", "build_services"]

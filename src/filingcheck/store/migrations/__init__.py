@@ -1,0 +1,1 @@
+"""Alembic migrations of the filingcheck database (shipped inside the package)."""
