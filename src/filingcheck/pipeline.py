@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.metadata
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -17,11 +18,12 @@ import numpy as np
 
 from filingcheck import __version__
 from filingcheck.crosscheck import CheckContext, CheckSettings, run_checks
-from filingcheck.extract import classify_page, extract_fields, read_electronic
+from filingcheck.extract import body_text_height, classify_page, extract_fields, read_electronic
 from filingcheck.models import (
     Affine,
     DocType,
     Dossier,
+    EngineInfo,
     FieldSet,
     InputError,
     InputFile,
@@ -36,6 +38,7 @@ from filingcheck.models import (
     Stage,
     StraddleSeal,
     Submission,
+    TextSource,
     UprightPage,
     verdict_of,
 )
@@ -296,6 +299,7 @@ def _read_one_page(
         errors.append(_error("seal_detection_failed", Stage.SEALS, page, exc))
     upright: UprightPage | None = None
     ocr: PageOcr | None = None
+    reading: PageReading | None = None
     try:
         reading, upright = _reading(page, engine, seals, settings)
         ocr = reading.ocr
@@ -331,6 +335,10 @@ def _read_one_page(
         colour=colour,
         doc_type=doc_type,
         doc_type_confidence=confidence,
+        text_height_px=body_text_height(ocr) if ocr is not None else None,
+        dpi_known=page.dpi_known,
+        text_source=TextSource.TEXT_LAYER if page.text_layer is not None else TextSource.OCR,
+        full_text=reading.full if reading is not None else False,
     )
     return PageResult(info=info, ocr=ocr, seals=seals), upright
 
@@ -344,6 +352,8 @@ def _reading(
     fields, pages whose class is unsure, and sparse pages that may be cover sheets. The
     reading is cached by page image and engine, so a re-check never OCRs a page again.
     """
+    if page.text_layer is not None:
+        return _text_layer_reading(page), turn_upright(page, 0, 0.0)
     cache = FileOcrCache(settings.cache_dir) if settings.cache_dir else None
     parts = (engine.info.name, engine.info.version, PREPROCESSING, repr(settings.prepare))
     full_key = reading_key(page.image, *parts, "full") if cache else ""
@@ -374,6 +384,18 @@ def _reading(
     if cache:
         cache.put(full_key if full else title_key, reading)
     return reading, upright
+
+
+def _text_layer_reading(page: PageImage) -> PageReading:
+    """A born-digital page: its text layer is the reading (exact characters, boxes in pixels)."""
+    ocr = PageOcr(
+        page=page.page,
+        engine=EngineInfo(name="text_layer", version=importlib.metadata.version("pdfplumber")),
+        width=page.width,
+        height=page.height,
+        lines=list(page.text_layer or []),
+    )
+    return PageReading(rotation=0, skew=0.0, ocr=ocr, full=True)
 
 
 def _needs_full_read(title: PageOcr, upright: UprightPage) -> bool:

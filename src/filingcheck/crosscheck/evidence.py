@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from filingcheck.crosscheck.base import CheckContext
 from filingcheck.crosscheck.matching import Comparison, compare
-from filingcheck.models import BBox, Evidence, EvidenceRole, FieldValue, Finding, Source, Status
+from filingcheck.models import (
+    BBox,
+    Evidence,
+    EvidenceRole,
+    FieldValue,
+    Finding,
+    PageInfo,
+    Seal,
+    Source,
+    Status,
+)
 from filingcheck.models.normalize import normalise
 
 
@@ -48,12 +60,17 @@ def compare_readings(
         evidence_of(expected, EvidenceRole.EXPECTED, result.expected_boxes),
         evidence_of(found, EvidenceRole.FOUND, result.found_boxes),
     ]
-    common = dict(
-        rule=rule, clause=clause, field=field, expected=expected.value, found=found.value, pages=pages
+    make = partial(
+        Finding,
+        rule=rule,
+        clause=clause,
+        field=field,
+        expected=expected.value,
+        found=found.value,
+        pages=pages,
     )
     if result.equal:
-        return Finding(
-            **common,
+        return make(
             status=Status.PASS,
             evidence=evidence,
             score=100.0,
@@ -73,9 +90,7 @@ def compare_readings(
             status = Status.UNCERTAIN
             why = "; ".join(result.reasons) if result.reasons else "the reading has low confidence"
             message = f"{what} differ, but OCR could explain it ({why}); a person must look"
-    return Finding(
-        **common, status=status, evidence=evidence, score=result.score, diff=result.diff, message=message
-    )
+    return make(status=status, evidence=evidence, score=result.score, diff=result.diff, message=message)
 
 
 def missing(
@@ -92,4 +107,19 @@ def missing(
         pages=pages,
         evidence=evidence,
         message=message,
+    )
+
+
+def seal_evidence(seal: Seal, role: EvidenceRole = EvidenceRole.FOUND) -> Evidence:
+    return Evidence(page=seal.page, bbox=seal.bbox, role=role, source=Source.SEAL, text=seal.text)
+
+
+def page_evidence(page: PageInfo, role: EvidenceRole = EvidenceRole.CONTEXT) -> Evidence:
+    """The whole page as evidence (a missing seal, a wrong size: there is no smaller box)."""
+    return Evidence(
+        page=page.page,
+        bbox=BBox(x0=0, y0=0, x1=page.width, y1=page.height),
+        role=role,
+        source=Source.PAPER,
+        document=page.doc_type,
     )

@@ -14,6 +14,7 @@ from rapidfuzz.distance import Levenshtein
 
 from filingcheck.crosscheck.confusions import confusable
 from filingcheck.models import BBox, DiffOp, FieldValue, Source
+from filingcheck.models.findings import DiffKind
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ def aligned_diff(expected: str, found: str) -> list[DiffOp]:
     for op in Levenshtein.opcodes(expected, found):
         ops.append(
             DiffOp(
-                op=op.tag,
+                op=DiffKind(op.tag),
                 expected=expected[op.src_start : op.src_end],
                 found=found[op.dest_start : op.dest_end],
             )
@@ -60,7 +61,7 @@ def compare(expected: FieldValue, found: FieldValue, low_confidence: float = 0.9
     a, b = expected.value, found.value
     score = round(float(fuzz.ratio(a, b)), 1)
     if a == b:
-        return Comparison(equal=True, score=100.0, diff=[DiffOp(op="equal", expected=a, found=b)])
+        return Comparison(equal=True, score=100.0, diff=[DiffOp(op=DiffKind.EQUAL, expected=a, found=b)])
     diff = aligned_diff(a, b)
     reasons: list[str] = []
     explained = True

@@ -6,6 +6,20 @@ from dataclasses import dataclass, field
 
 from filingcheck.models import DocType
 
+# Copies of documents issued by others: their type size and seals are not the applicant's doing.
+THIRD_PARTY_DOCUMENTS = frozenset(
+    {
+        DocType.TEST_REPORT,
+        DocType.ACCEPTANCE_NOTICE,
+        DocType.APPROVAL_CERTIFICATE,
+        DocType.IDENTITY_CARD,
+        DocType.BUSINESS_LICENCE,
+        DocType.INSTITUTION_CERTIFICATE,
+        DocType.TRADEMARK_CERTIFICATE,
+        DocType.WITHDRAWAL_NOTICE,
+    }
+)
+
 
 @dataclass(frozen=True)
 class CheckSettings:
@@ -29,3 +43,45 @@ class CheckSettings:
         )
     )
     min_seal_confidence: float = 0.5
+
+    # 一(二) paper format: A4 within scanning tolerance, 小四 (12 pt) within measuring tolerance.
+    paper_width_mm: float = 210.0
+    paper_height_mm: float = 297.0
+    paper_tolerance_mm: float = 6.0
+    min_type_pt: float = 12.0
+    # Measured type under min × (1 - tolerance) is uncertain, under min × (1 - 2 × tolerance) fails.
+    type_tolerance: float = 0.05
+    type_exempt_documents: frozenset[DocType] = field(
+        default_factory=lambda: THIRD_PARTY_DOCUMENTS | {DocType.COVER_SHEET}
+    )
+
+    # 一(三) seals: whose seal may stand on a page besides the applicant's.
+    seal_text_exempt_documents: frozenset[DocType] = field(
+        default_factory=lambda: frozenset(
+            {
+                DocType.TEST_REPORT,
+                DocType.ACCEPTANCE_NOTICE,
+                DocType.APPROVAL_CERTIFICATE,
+                DocType.IDENTITY_CARD,
+            }
+        )
+    )
+    # Seals of offices (the licence's registration authority, a notary): never the applicant's.
+    authority_seal_endings: tuple[str, ...] = ("局", "厅", "委员会", "政府", "公证处", "办公室", "海关")
+    # A seal text read at least this well can carry a fail.
+    min_seal_text_confidence: float = 0.80
+    # Characters the seal reader may lose at either end of the arc.
+    seal_end_slack: int = 2
+    # A well-read seal names another organisation when it is this unlike the applicant's name
+    # (similarity 0–100), or this many characters differ once the arc's ends are allowed for.
+    other_name_ratio: float = 60.0
+    other_name_edits: int = 3
+    # The applicant stamps one seal throughout: where other impressions read the name exactly, an
+    # impression read with this many characters off is that seal read with noise.
+    seal_noise_edits: int = 1
+
+    # 一(八) a repeated application's notice stands in front: within the first pages.
+    resubmission_front_pages: int = 3
+
+    # 二–十 items: a printed item name matches a listed one at this similarity (0–100).
+    item_name_ratio: float = 75.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from filingcheck.extract.numbering import split_numbered
 from filingcheck.models import DocType, PageOcr
 from filingcheck.models.normalize import normalise
 
@@ -50,7 +51,15 @@ KEYWORDS: dict[DocType, tuple[tuple[str, float], ...]] = {
     DocType.APPROVAL_CERTIFICATE: (("批准证书", 5), ("批准证明", 4)),
 }
 COVER_HINTS = ("产品名称", "申请人")
+# Title lines are short; a line of running text that happens to stand high on the page is not one.
+TITLE_CHARS = 24
 TITLE_ZONE = 0.22
+# Running text names other documents all the time ("见检验报告", "质量标准"): a keyword outside the
+# title zone counts this much of its weight.
+BODY_WEIGHT = 0.5
+# A sparse page with a numbered item name at its top right is an item's cover sheet.
+COVER_CONFIDENCE = 0.95
+SPARSE_LINES, SPARSE_CHARS = 12, 160
 
 
 @dataclass(frozen=True)
@@ -63,20 +72,30 @@ def classify_page(ocr: PageOcr) -> Classification:
     """The page's document type; a sparse page naming product and applicant is a cover sheet."""
     if not ocr.lines:
         return Classification(DocType.OTHER_TEXT, 0.2)
-    title = normalise("".join(ln.text for ln in ocr.lines if ln.bbox.y1 <= TITLE_ZONE * ocr.height))
+    title = normalise(
+        "".join(
+            ln.text
+            for ln in ocr.lines
+            if ln.bbox.y1 <= TITLE_ZONE * ocr.height and len(normalise(ln.text)) <= TITLE_CHARS
+        )
+    )
     body = normalise("".join(ln.text for ln in ocr.lines))
     scores: dict[DocType, float] = {}
     for doc_type, keywords in KEYWORDS.items():
         score = 0.0
         for word, weight in keywords:
             if word in title:
-                score += 2 * weight
+                score += 3 * weight  # clerks classify by the title; prose may quote other documents
             elif word in body:
-                score += weight
+                score += BODY_WEIGHT * weight
         scores[doc_type] = score
     chars = sum(len(ln.text) for ln in ocr.lines)
-    if len(ocr.lines) <= 12 and chars < 160 and any(h in body for h in COVER_HINTS):
-        scores[DocType.COVER_SHEET] = 9.0 + (3.0 if len(ocr.lines) <= 8 else 0.0)
+    if len(ocr.lines) <= SPARSE_LINES and chars < SPARSE_CHARS:
+        if _item_name_top_right(ocr):
+            # The item name names another document ("资料1：保健食品注册申请表"): it must not vote.
+            return Classification(DocType.COVER_SHEET, COVER_CONFIDENCE)
+        if any(h in body for h in COVER_HINTS):
+            scores[DocType.COVER_SHEET] = 9.0 + (3.0 if len(ocr.lines) <= 8 else 0.0)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     best, best_score = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
@@ -84,3 +103,11 @@ def classify_page(ocr: PageOcr) -> Classification:
         return Classification(DocType.OTHER_TEXT, 0.5)
     confidence = min(1.0, 0.5 + (best_score - runner_up) / 20)
     return Classification(best, round(confidence, 3))
+
+
+def _item_name_top_right(ocr: PageOcr) -> bool:
+    """A numbered item name (资料5：… / 7．…) in the top right corner, where the notice puts it."""
+    return any(
+        ln.bbox.y1 <= 0.2 * ocr.height and ln.bbox.x1 >= 0.55 * ocr.width and split_numbered(ln.text)
+        for ln in ocr.lines
+    )

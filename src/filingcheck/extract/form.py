@@ -6,9 +6,8 @@ import re
 from collections.abc import Mapping, Sequence
 
 from filingcheck.extract.evidence import field_from_pieces
-from filingcheck.extract.labels import ALL_LABELS, COVER_LABELS, FORM_LABELS
+from filingcheck.extract.labels import ALL_LABELS, FORM_LABELS
 from filingcheck.extract.layout import (
-    Piece,
     match_label,
     match_label_tail,
     match_split_label,
@@ -50,32 +49,3 @@ def labelled_fields(
 
 def application_form_fields(ocr: PageOcr) -> list[FieldValue]:
     return labelled_fields(ocr, DocType.APPLICATION_FORM, FORM_LABELS)
-
-
-def cover_sheet_fields(ocr: PageOcr) -> list[FieldValue]:
-    """Product and applicant names (labelled or by their suffixes) and the item name at top right."""
-    values = labelled_fields(ocr, DocType.COVER_SHEET, COVER_LABELS)
-    have = {v.name for v in values}
-    top_right = [ln for ln in ocr.lines if ln.bbox.y1 < 0.18 * ocr.height and ln.bbox.x0 > 0.45 * ocr.width]
-    for line in ocr.lines:
-        if line in top_right or match_label(line, COVER_LABELS) is not None:
-            continue
-        text = line.text.strip()
-        if FieldName.APPLICANT_NAME not in have and COMPANY_SUFFIX.search(text):
-            name = FieldName.APPLICANT_NAME
-        elif FieldName.PRODUCT_NAME not in have and PRODUCT_SUFFIX.search(text):
-            name = FieldName.PRODUCT_NAME
-        else:
-            continue
-        value = field_from_pieces(name, [Piece(line, 0, len(line.text))], ocr, DocType.COVER_SHEET)
-        if value is not None:
-            values.append(value)
-            have.add(name)
-    if top_right:
-        line = min(top_right, key=lambda ln: ln.bbox.y0)
-        item = field_from_pieces(
-            FieldName.ITEM_NAME, [Piece(line, 0, len(line.text))], ocr, DocType.COVER_SHEET
-        )
-        if item is not None:
-            values.append(item)
-    return values

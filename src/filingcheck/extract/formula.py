@@ -16,8 +16,14 @@ ROW = re.compile(
 UNIT = re.compile(UNITS)
 AMOUNT = re.compile(rf"(?P<amount>\d+(?:\.\d+)?)(?P<unit>{UNITS})?")
 SERIAL = re.compile(r"\d{1,2}[.、]?")
-BASIS = re.compile(r"(?:以)?制成\s*(?P<count>\d+)\s*(?P<unit>粒|片|袋|瓶|支|ml|mL|g|克|毫升)")
+BASIS = re.compile(
+    r"(?:(?:以)?制成|每|按)\s*(?P<count>\d+)\s*(?P<unit>粒|片|袋|瓶|支|丸|包|ml|mL|g|kg|克|毫升|L|升)"
+    r"(?!\s*[含中])"
+)
+PERCENT_BASIS = re.compile(r"百分比|百分含量|质量分数|%计|\(%\)")
 SKIP = ("原料", "辅料", "序号", "名称", "合计")
+PERCENT = "percent"
+PERCENT_LOOKALIKES = frozenset({"0", "o", "O", "○", "〇", "°", "%", "96", "%o"})
 
 
 def formula_lines(ocr: PageOcr) -> list[FieldValue]:
@@ -25,7 +31,10 @@ def formula_lines(ocr: PageOcr) -> list[FieldValue]:
     basis = _basis(ocr)
     values = []
     for row in _rows(ocr.lines):
-        parsed = parse_row([normalise(line.text) for line in row])
+        cells = [normalise(line.text) for line in row]
+        if basis == PERCENT and len(cells) >= 3 and cells[-1] in PERCENT_LOOKALIKES:
+            cells[-1] = "%"  # a lone % in the unit column is often read as 0 or o
+        parsed = parse_row(cells)
         if parsed is None:
             continue
         ingredient, amount, unit = parsed
@@ -72,8 +81,12 @@ def _rows(lines: list[OcrLine]) -> list[list[OcrLine]]:
 
 
 def _basis(ocr: PageOcr) -> str | None:
+    """``per 1000 片`` (what the amounts are for), ``percent`` for a percentage basis, else None."""
     for line in ocr.lines:
-        found = BASIS.search(normalise(line.text))
+        text = normalise(line.text)
+        found = BASIS.search(text)
         if found:
             return f"per {found['count']} {found['unit']}"
+        if PERCENT_BASIS.search(text):
+            return PERCENT
     return None

@@ -39,10 +39,57 @@ LICENCE_LABELS: dict[FieldName, tuple[str, ...]] = {
     FieldName.REGISTRATION_AUTHORITY: ("登记机关",),
 }
 
+# The approval certificate (保健食品批准证书) names the holder; the change/transfer rules compare it.
+CERTIFICATE_LABELS: dict[FieldName, tuple[str, ...]] = {
+    FieldName.PRODUCT_NAME: ("产品名称", "保健食品名称"),
+    FieldName.APPLICANT_NAME: ("申请人", "申请人名称", "注册人", "注册人名称", "持有人", "证书持有人"),
+    FieldName.APPLICANT_ADDRESS: ("申请人地址", "注册人地址", "持有人地址", "地址", "住所"),
+}
+
+REPORT_LABELS: dict[FieldName, tuple[str, ...]] = {
+    FieldName.REPORT_NUMBER: ("报告编号", "检验报告编号", "检测报告编号", "报告书编号", "编号", "报告号"),
+    FieldName.REPORT_SAMPLE_NAME: ("样品名称", "检品名称", "受检样品名称", "产品名称", "样品名"),
+    FieldName.REPORT_SUBMITTING_UNIT: (
+        "送检单位",
+        "委托单位",
+        "送样单位",
+        "委托方",
+        "送检单位名称",
+        "申请单位",
+    ),
+    FieldName.REPORT_MANUFACTURER: (
+        "生产单位",
+        "样品生产单位",
+        "样品试制单位",
+        "生产企业",
+        "生产厂家",
+        "生产厂商",
+        "试制单位",
+        "标称生产单位",
+        "生产单位名称",
+    ),
+    FieldName.REPORT_BATCH_NUMBER: (
+        "样品批号",
+        "批号",
+        "生产批号",
+        "生产日期/批号",
+        "批号/生产日期",
+        "产品批号",
+    ),
+    FieldName.REPORT_ISSUED_ON: ("签发日期", "报告日期", "批准日期", "签发时间", "报告签发日期", "发布日期"),
+    FieldName.REPORT_INSTITUTION: ("检验机构", "检验单位", "检测机构", "承检单位", "检验机构名称"),
+    FieldName.REPORT_CONCLUSION: ("检验结论", "检测结论", "结论", "评价结论", "试验结论"),
+}
+
 # Labels that end a value: a wrapped value never runs into these.
 ALL_LABELS: tuple[str, ...] = tuple(
     sorted(
-        {label for table in (FORM_LABELS, LICENCE_LABELS) for labels in table.values() for label in labels}
+        {
+            label
+            for table in (FORM_LABELS, LICENCE_LABELS, REPORT_LABELS)
+            for labels in table.values()
+            for label in labels
+        }
         | {
             "联系人",
             "联系电话",
@@ -60,6 +107,13 @@ ALL_LABELS: tuple[str, ...] = tuple(
             "申请人保证",
             "申请人签章",
             "日期",
+            "样品数量",
+            "收样日期",
+            "检验类别",
+            "检验项目",
+            "检验依据",
+            "备注",
+            "申请日期",
         },
         key=len,
         reverse=True,

@@ -16,6 +16,9 @@ from filingcheck.models import BBox, FieldName, OcrLine
 from filingcheck.models.normalize import normalise_with_map
 
 SEPARATORS = ":：.。、·_ "
+# Gaps along a row, in line heights: label cell → value cell, and between pieces of one value.
+MAX_CELL_GAP = 12.0
+MAX_VALUE_GAP = 4.0
 
 
 @dataclass(frozen=True)
@@ -96,13 +99,58 @@ def value_pieces(
         ),
         key=lambda ln: ln.bbox.x0,
     )
+    reach = label_line.bbox.x1
     for ln in right:
-        if is_label_line(ln, stop_labels):
+        # A value cell may sit well right of its label, but a value goes on only across a small gap:
+        # what lies far along the row after it (a page number, a second column) is something else.
+        gap = (MAX_VALUE_GAP if pieces else MAX_CELL_GAP) * label_line.bbox.height
+        if is_label_line(ln, stop_labels) or ln.bbox.x0 - reach > gap or _label_head(ln, right, stop_labels):
             break
         pieces.append(Piece(ln, *_trim(ln.text)))
+        reach = ln.bbox.x1
     if not pieces:
-        return []
+        below = _value_below(label_line, lines, stop_labels)
+        if below is None:
+            return []
+        pieces.append(Piece(below, *_trim(below.text)))
+        label_line = below  # wrapped lines continue under the value, not under the label
     return pieces + _continuations(pieces, label_line, lines, stop_labels)
+
+
+def _value_below(label_line: OcrLine, lines: Sequence[OcrLine], stop_labels: Sequence[str]) -> OcrLine | None:
+    """A value set under its label (column forms, stacked certificates): the next line down,
+    starting under the label, close below it, and not a label itself."""
+    h = label_line.bbox.height
+    below = [
+        ln
+        for ln in lines
+        if ln is not label_line
+        and 0 <= ln.bbox.y0 - label_line.bbox.y1 + 0.3 * h <= 1.2 * h
+        and abs(ln.bbox.x0 - label_line.bbox.x0) <= 1.5 * h
+        and not same_row(ln, label_line)
+    ]
+    if not below:
+        return None
+    nxt = min(below, key=lambda ln: ln.bbox.y0)
+    text = normalise_with_map(nxt.text).text
+    if not text or is_label_line(nxt, stop_labels):
+        return None
+    return nxt
+
+
+def _label_head(line: OcrLine, row: Sequence[OcrLine], labels: Sequence[str]) -> bool:
+    """A letter-spaced label cut by OCR (规 … 格): this line is its head, the next in the row its rest."""
+    head = normalise_with_map(line.text).text
+    if not 0 < len(head) <= 2:
+        return False
+    after = [ln for ln in row if ln.bbox.x0 >= line.bbox.x1 - 5 and ln is not line]
+    if not after:
+        return False
+    rest = normalise_with_map(min(after, key=lambda ln: ln.bbox.x0).text).text
+    return any(
+        len(label) > len(head) and label.startswith(head) and rest.startswith(label[len(head) :])
+        for label in labels
+    )
 
 
 def _continuations(

@@ -114,3 +114,5 @@ class PageInfo(BaseModel):
     # False where targeted mode read only the title zone (a prose page no rule reads word for word).
     full_text: bool = True
     text_height_px: float | None = None
+    # False where the file gave no resolution and ``dpi`` is a default (sizes in mm are guesses).
+    dpi_known: bool = True

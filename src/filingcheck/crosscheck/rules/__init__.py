@@ -1,10 +1,41 @@
-"""Built-in rules; importing this package registers them."""
+"""Built-in rules, one module per RULES.md id; importing this package registers them."""
 
 from filingcheck.crosscheck.rules import (
     applicant_matches_licence,
+    applicant_matches_seal,
+    checklist_required_items,
     consistency_electronic,
+    consistency_internal,
+    dossier_joint_recommendation,
+    dossier_paper_format,
+    dossier_resubmission,
+    dossier_table_of_contents,
+    formula_per_1000_units,
+    licence_matches_certificate,
+    licence_term_valid,
     licence_uscc_checksum,
     seal_every_page,
+    test_report_consistency,
+    test_report_seals,
+    test_report_validity,
 )
 
-__all__ = ["applicant_matches_licence", "consistency_electronic", "licence_uscc_checksum", "seal_every_page"]
+__all__ = [
+    "applicant_matches_licence",
+    "applicant_matches_seal",
+    "checklist_required_items",
+    "consistency_electronic",
+    "consistency_internal",
+    "dossier_joint_recommendation",
+    "dossier_paper_format",
+    "dossier_resubmission",
+    "dossier_table_of_contents",
+    "formula_per_1000_units",
+    "licence_matches_certificate",
+    "licence_term_valid",
+    "licence_uscc_checksum",
+    "seal_every_page",
+    "test_report_consistency",
+    "test_report_seals",
+    "test_report_validity",
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import ClassVar
 
 from filingcheck.crosscheck.base import CheckContext, register_rule
@@ -36,7 +37,8 @@ class LicenceUsccChecksum:
             ]
         findings = []
         for code in codes:
-            common = dict(
+            make = partial(
+                Finding,
                 rule=self.id,
                 clause=self.clause,
                 field=FieldName.USCC.value,
@@ -46,13 +48,10 @@ class LicenceUsccChecksum:
             )
             if is_valid(code.value) and not _guessed(code):
                 note = f" ({code.note})" if code.note else ""
-                findings.append(
-                    Finding(**common, status=Status.PASS, message=f"credit code {code.value} is valid{note}")
-                )
+                findings.append(make(status=Status.PASS, message=f"credit code {code.value} is valid{note}"))
             elif is_valid(code.value):
                 findings.append(
-                    Finding(
-                        **common,
+                    make(
                         status=Status.UNCERTAIN,
                         message=f"credit code read as {normalise(code.raw)}; only the repair "
                         f"{code.value} is valid, and the repair is a guess; a person must look",
@@ -60,16 +59,14 @@ class LicenceUsccChecksum:
                 )
             elif code.confidence >= context.settings.low_confidence and len(code.value) == 18:
                 findings.append(
-                    Finding(
-                        **common,
+                    make(
                         status=Status.FAIL,
                         message=f"credit code {code.value} fails the check character",
                     )
                 )
             else:
                 findings.append(
-                    Finding(
-                        **common,
+                    make(
                         status=Status.UNCERTAIN,
                         message=f"credit code read as {code.value} is not valid, but it was read with "
                         f"confidence {code.confidence:.2f}; a person must look",

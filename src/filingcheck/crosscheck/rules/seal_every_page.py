@@ -65,7 +65,9 @@ class SealEveryPage:
 
     def _unstamped(self, page: PageInfo, dossier: Dossier) -> Finding:
         weak = [s for s in dossier.seals_on(page.page)]
-        grey = not page.colour
+        # A colour scan of a page without coloured ink reads as grey too: only a scan grey
+        # throughout (a photocopy) hides seal ink.
+        grey = not page.colour and not any(p.colour for p in dossier.pages)
         if grey or weak:
             reason = (
                 "the scan is grey, so seal ink cannot be told by colour"

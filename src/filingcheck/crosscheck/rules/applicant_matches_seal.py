@@ -1,0 +1,178 @@
+"""一(三): the applicant's seal reads the applicant's name (read off the seal's upper arc)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import ClassVar
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from filingcheck.crosscheck.base import CheckContext, register_rule
+from filingcheck.crosscheck.evidence import evidence_of, missing, seal_evidence
+from filingcheck.crosscheck.settings import CheckSettings
+from filingcheck.models import (
+    ApplicationType,
+    DocType,
+    Dossier,
+    EvidenceRole,
+    FieldName,
+    FieldValue,
+    Finding,
+    Seal,
+    SealKind,
+    Source,
+    Status,
+)
+from filingcheck.models.normalize import normalise
+
+# What a seal's arc can carry besides the name: stars, dots, stray marks.
+_NOT_NAME = re.compile(r"[^\u3400-\u9fff0-9A-Za-z()]")
+NAME_DOCUMENTS = (DocType.APPLICATION_FORM, DocType.BUSINESS_LICENCE, DocType.INSTITUTION_CERTIFICATE)
+THIRD_PARTIES = (
+    FieldName.TRIAL_UNIT_NAME,
+    FieldName.TEST_UNIT_NAME,
+    FieldName.REPORT_INSTITUTION,
+    FieldName.REGISTRATION_AUTHORITY,
+)
+RANK = {Status.PASS: 0, Status.UNCERTAIN: 1, Status.FAIL: 2}
+
+
+def seal_name(text: str) -> str:
+    return _NOT_NAME.sub("", normalise(text))
+
+
+def end_trimmed_distance(read: str, name: str, slack: int) -> int:
+    """Edits between ``read`` and ``name`` when up to ``slack`` characters in all may be lost or
+    added at the two ends of the arc (where a seal's text starts and stops)."""
+    best = Levenshtein.distance(read, name)
+    for a, b in ((read, name), (name, read)):
+        for i in range(slack + 1):
+            for j in range(slack + 1 - i):
+                best = min(best, Levenshtein.distance(a, b[i : len(b) - j or None]))
+    return best
+
+
+def judge(read: str, name: str, confidence: float | None, settings: CheckSettings) -> Status:
+    """PASS when the seal reads the name (ends aside), FAIL when a well-read seal names someone
+    clearly else, UNCERTAIN in between."""
+    edits = end_trimmed_distance(read, name, settings.seal_end_slack)
+    if edits == 0:
+        return Status.PASS
+    well_read = (confidence or 0.0) >= settings.min_seal_text_confidence
+    other = fuzz.ratio(read, name) < settings.other_name_ratio or edits >= settings.other_name_edits
+    return Status.FAIL if well_read and other else Status.UNCERTAIN
+
+
+@register_rule
+class ApplicantMatchesSeal:
+    id: ClassVar[str] = "applicant.matches_seal"
+    clause: ClassVar[str] = "一(三)"
+    title: ClassVar[str] = "申请人名称与印章一致"
+
+    def applies_to(self, application_type: ApplicationType) -> bool:
+        return True
+
+    def check(self, dossier: Dossier, context: CheckContext) -> list[Finding]:
+        settings = context.settings
+        names = _applicant_names(dossier)
+        field = FieldName.APPLICANT_NAME.value
+        if not names:
+            return [
+                missing(
+                    self.id, self.clause, field, "the applicant's name was not found to compare seals with"
+                )
+            ]
+        others = {v.value for n in THIRD_PARTIES for v in dossier.fields.get(n, source=Source.PAPER)} - {
+            v.value for v in names
+        }
+        judged: list[tuple[Status, int, Seal]] = []
+        for seal in self._candidates(dossier, settings):
+            read = seal_name(seal.text or "")
+            if any(fuzz.ratio(read, o) >= 90 for o in others):
+                continue  # a third party's seal (trial unit, test institution): not the applicant's
+            status = min(
+                (judge(read, n.value, seal.text_confidence, settings) for n in names), key=RANK.__getitem__
+            )
+            edits = min(end_trimmed_distance(read, n.value, settings.seal_end_slack) for n in names)
+            judged.append((status, edits, seal))
+        # Impressions of one stamp vary: where some read the name exactly, a near reading is that stamp.
+        exact = any(edits == 0 for _, edits, _ in judged)
+        noisy = 0
+        per_page: dict[int, list[tuple[Status, Seal]]] = defaultdict(list)
+        for status, edits, seal in judged:
+            if exact and status == Status.UNCERTAIN and edits <= settings.seal_noise_edits:
+                status, noisy = Status.PASS, noisy + 1
+            per_page[seal.page].append((status, seal))
+        if not per_page:
+            return [
+                missing(self.id, self.clause, field, "no seal text could be read on the applicant's pages")
+            ]
+        # One seal that reads the applicant's name is enough on a page; others there are co-signers'.
+        groups: dict[Status, list[Seal]] = defaultdict(list)
+        for page in sorted(per_page):
+            best = min((s for s, _ in per_page[page]), key=RANK.__getitem__)
+            groups[best] += [seal for status, seal in per_page[page] if status == best]
+        expected = names[0]
+        findings = []
+        for status in sorted(groups, key=RANK.__getitem__, reverse=True):
+            seals = groups[status]
+            pages = sorted({s.page for s in seals})
+            reads = list(dict.fromkeys(seal_name(s.text or "") for s in seals))
+            shown = ", ".join(repr(r) for r in reads[:4]) + (" …" if len(reads) > 4 else "")
+            evidence = [evidence_of(expected, EvidenceRole.EXPECTED)] + [seal_evidence(s) for s in seals]
+            if status == Status.PASS:
+                message = f"the applicant's seal reads {expected.value} on {len(pages)} page(s)"
+                if noisy:
+                    message += (
+                        f" ({noisy} impression(s) read one character off, where other impressions of the "
+                        "same seal read the name exactly)"
+                    )
+            elif status == Status.FAIL:
+                message = f"seals read {shown}: another organisation than the applicant {expected.value}"
+            else:
+                message = (
+                    f"seals read {shown}, not quite the applicant's name {expected.value}; "
+                    "the seal text may be misread, a person must look"
+                )
+            findings.append(
+                Finding(
+                    rule=self.id,
+                    clause=self.clause,
+                    field=FieldName.APPLICANT_NAME.value,
+                    status=status,
+                    expected=expected.value,
+                    found=None if status == Status.PASS else "; ".join(reads),
+                    pages=pages,
+                    evidence=evidence,
+                    message=message,
+                )
+            )
+        return findings
+
+    def _candidates(self, dossier: Dossier, settings: CheckSettings) -> list[Seal]:
+        """Seals with text on pages the applicant stamps, offices' seals left out."""
+        exempt = {p.page for p in dossier.pages if p.doc_type in settings.seal_text_exempt_documents}
+        return [
+            s
+            for s in dossier.seals
+            if s.text
+            and s.page not in exempt
+            and s.kind not in (SealKind.SQUARE, SealKind.STRADDLE_SLICE)
+            and s.confidence >= settings.min_seal_confidence
+            and not seal_name(s.text).endswith(settings.authority_seal_endings)
+            and seal_name(s.text)
+        ]
+
+
+def _applicant_names(dossier: Dossier) -> list[FieldValue]:
+    """The applicant's name(s) as the form gives them; the licence's or the electronic version's
+    where the form was not read."""
+    for doc in NAME_DOCUMENTS:
+        field = FieldName.APPLICANT_NAME if doc == DocType.APPLICATION_FORM else FieldName.LICENCE_NAME
+        found = dossier.fields.get(field, source=Source.PAPER, document=doc)
+        if found:
+            unique = {v.value: v for v in found}
+            return list(unique.values())
+    return dossier.fields.get(FieldName.APPLICANT_NAME, source=Source.ELECTRONIC)

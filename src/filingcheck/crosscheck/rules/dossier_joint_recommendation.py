@@ -1,0 +1,102 @@
+"""一(五): a joint application (several applicants) contains the recommendation letter for its lead."""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+from typing import ClassVar
+
+from filingcheck.crosscheck.base import CheckContext, register_rule
+from filingcheck.crosscheck.evidence import evidence_of, missing, page_evidence
+from filingcheck.models import (
+    ApplicationType,
+    DocType,
+    Dossier,
+    EvidenceRole,
+    FieldName,
+    FieldValue,
+    Finding,
+    Source,
+    Status,
+)
+
+# Several applicants written in one field: 甲公司、乙公司 / 甲公司；乙公司.
+_SEPARATORS = re.compile(r"[,;/、，；]|(?<=公司)(?:和|及|与)")
+_ORGANISATION = re.compile(r"(公司|研究所|研究院|中心|厂|集团|合作社|大学|学院|医院)(\(.*\))?$")
+
+
+def applicant_names(dossier: Dossier) -> tuple[list[str], list[FieldValue]]:
+    """Distinct applicants on the application form (the electronic version where paper has none)."""
+    readings = dossier.fields.get(
+        FieldName.APPLICANT_NAME, source=Source.PAPER, document=DocType.APPLICATION_FORM
+    ) or dossier.fields.get(FieldName.APPLICANT_NAME, source=Source.ELECTRONIC)
+    names: list[str] = []
+    for v in readings:
+        parts = [p for p in _SEPARATORS.split(v.value) if p]
+        if len(parts) < 2 or not all(_ORGANISATION.search(p) for p in parts):
+            parts = [v.value]
+        names += [p for p in parts if p not in names]
+    return names, readings
+
+
+@register_rule
+class DossierJointRecommendation:
+    id: ClassVar[str] = "dossier.joint_recommendation"
+    clause: ClassVar[str] = "一(五)"
+    title: ClassVar[str] = "联合申报提交联合申报负责人推荐书"
+
+    def applies_to(self, application_type: ApplicationType) -> bool:
+        return application_type != ApplicationType.CERTIFICATE_REISSUE
+
+    def check(self, dossier: Dossier, context: CheckContext) -> list[Finding]:
+        names, readings = applicant_names(dossier)
+        field = FieldName.APPLICANT_NAME.value
+        if not names:
+            return [
+                missing(
+                    self.id,
+                    self.clause,
+                    field,
+                    "no applicant name was found, so a joint application cannot be told from a single one",
+                )
+            ]
+        if len(names) == 1:
+            return [
+                Finding(
+                    rule=self.id,
+                    clause=self.clause,
+                    status=Status.NOT_APPLICABLE,
+                    field=field,
+                    found=names[0],
+                    message="one applicant: no joint recommendation letter is needed",
+                )
+            ]
+        letters = [p for p in dossier.pages if p.doc_type == DocType.JOINT_RECOMMENDATION]
+        make = partial(
+            Finding,
+            rule=self.id,
+            clause=self.clause,
+            field=field,
+            expected="联合申报负责人推荐书",
+            found="; ".join(names),
+        )
+        evidence = [evidence_of(v, EvidenceRole.CONTEXT) for v in readings]
+        if letters:
+            return [
+                make(
+                    status=Status.PASS,
+                    pages=[p.page for p in letters],
+                    evidence=evidence + [page_evidence(p, EvidenceRole.FOUND) for p in letters],
+                    message=f"joint application of {len(names)} applicants; the recommendation letter is on "
+                    f"page {letters[0].page}",
+                )
+            ]
+        return [
+            make(
+                status=Status.FAIL,
+                pages=sorted({v.page for v in readings if v.page and v.source == Source.PAPER}),
+                evidence=evidence,
+                message=f"joint application of {len(names)} applicants ({'; '.join(names)}) without the "
+                "recommendation letter for its lead applicant (联合申报负责人推荐书)",
+            )
+        ]
