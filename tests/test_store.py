@@ -85,7 +85,7 @@ def test_migrations_create_every_table_and_run_twice(db: Database) -> None:
     db.migrate()  # a second run is a no-op
     assert set(inspect(db.engine).get_table_names()) >= TABLES
     with db.engine.connect() as conn:
-        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001"
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0002"
 
 
 def test_migrations_match_the_models(db: Database) -> None:

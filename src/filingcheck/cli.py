@@ -298,6 +298,75 @@ def serve(
     uvicorn.run(create_app(services), host=host, port=port, log_level="info")
 
 
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int | None, typer.Option(help="worker processes (default: FILINGCHECK_WORKERS)", min=1, max=64)
+    ] = None,
+    loglevel: Annotated[str, typer.Option(help="celery log level")] = "INFO",
+) -> None:
+    """Run a celery worker that processes queued submissions and batch runs (needs FILINGCHECK_BROKER_URL)."""
+    from filingcheck.config import Settings
+
+    settings = Settings()
+    if not settings.broker_url:
+        console.print(
+            "[red]error[/red] set FILINGCHECK_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run a worker"
+        )
+        raise typer.Exit(Exit.USAGE)
+    from filingcheck.store import Database
+    from filingcheck.tasks import app as celery
+
+    Database(settings.resolved_database_url).migrate()
+    queue = str(celery.conf.task_default_queue)
+    celery.worker_main(
+        ["worker", f"--concurrency={concurrency or settings.workers}", f"--loglevel={loglevel}", "-Q", queue]
+    )
+
+
+batch_app = typer.Typer(no_args_is_help=True, help="Work on many stored submissions at once.")
+app.add_typer(batch_app, name="batch")
+
+
+@batch_app.command("reprocess")
+def batch_reprocess(
+    since: Annotated[
+        str | None, typer.Option(help="only submissions uploaded on or after YYYY-MM-DD")
+    ] = None,
+    rules_only: Annotated[
+        bool, typer.Option("--rules-only", help="extraction and checks from the OCR cache, no OCR")
+    ] = False,
+    where: Annotated[
+        list[str] | None,
+        typer.Option("--where", help="KEY=VALUE filter, repeatable (status, verdict, applicant, id, …)"),
+    ] = None,
+    csv_path: Annotated[Path | None, typer.Option("--csv", help="write the changed verdicts here")] = None,
+    local: Annotated[
+        bool, typer.Option("--local", help="run in this process even when a broker is configured")
+    ] = False,
+    timeout: Annotated[
+        float | None, typer.Option(help="give up waiting for the workers after S seconds")
+    ] = None,
+) -> None:
+    """Check stored submissions again and list the verdicts that changed (in-process, or on the workers)."""
+    from filingcheck.batch import run_batch
+    from filingcheck.store.batches import SelectionError
+
+    try:
+        day = dt.date.fromisoformat(since) if since else None
+    except ValueError as exc:
+        raise typer.BadParameter(f"--since: {exc}") from exc
+    try:
+        outcome = run_batch(console, day, rules_only, where or [], local=local, timeout=timeout)
+    except SelectionError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    if csv_path is not None:
+        outcome.write_csv(csv_path)
+        console.print(f"changed verdicts written to {csv_path}")
+    if outcome.timed_out:
+        raise typer.Exit(Exit.INTERNAL_ERROR)
+
+
 users_app = typer.Typer(no_args_is_help=True, help="Manage the service's users and API tokens.")
 app.add_typer(users_app, name="users")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,10 +18,13 @@ from filingcheck.models import (
     Source,
     Stage,
 )
-from filingcheck.models.normalize import normalise
+from filingcheck.models.normalize import looks_garbled, normalise
 
 GARBLED_SHARE = 0.3
-_CID = re.compile(r"\(cid:\d+\)")
+MAX_PAGES = 2000
+# Checked at the start, as the paper loader and the upload check do: pdfminer would otherwise find
+# PDF objects inside any file (a ZIP that stores a PDF, for one).
+PDF_MAGIC = b"%PDF-"
 
 
 @dataclass
@@ -31,49 +35,85 @@ class ElectronicReading:
     pages: int = 0
 
 
-def read_electronic(path: Path) -> ElectronicReading:
+def read_electronic(path: Path, max_pages: int = MAX_PAGES) -> ElectronicReading:
     """Fields of the electronic application form and formula, with page and box (PDF points ×
     DPI/72 are not pixels of any scan, so boxes are in PDF points at 72 DPI)."""
     import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.pdfdocument import PDFEncryptionError
 
+    _check_head(path)
     reading = ElectronicReading()
     try:
         pdf = pdfplumber.open(path)
-    except PDFPasswordIncorrect as exc:
-        raise InputError("encrypted_pdf", f"{path.name}: the electronic PDF is encrypted") from exc
-    except (PDFSyntaxError, Exception) as exc:
+    except Exception as exc:
+        # pdfplumber wraps pdfminer's errors: the original is in ``args`` (and the context).
+        original = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+        if isinstance(original, PDFEncryptionError) or isinstance(exc.__context__, PDFEncryptionError):
+            raise InputError("encrypted_pdf", f"{path.name}: the electronic PDF is encrypted") from exc
         raise InputError(
-            "unreadable_pdf", f"{path.name}: not a readable PDF ({exc.__class__.__name__})"
+            "unreadable_pdf", f"{path.name}: not a readable PDF ({original.__class__.__name__})"
         ) from exc
-    with pdf:
-        reading.pages = len(pdf.pages)
-        for number, page in enumerate(pdf.pages, start=1):
-            text = page.extract_text() or ""
-            if _is_garbled(text):
-                reading.garbled_pages.append(number)
-                reading.errors.append(
-                    ProcessingError(
-                        code="text_layer_garbled" if text.strip() else "text_layer_empty",
-                        stage=Stage.ELECTRONIC,
-                        page=number,
-                        source=path.name,
-                        message="the electronic page has no usable text layer; it was not read",
-                    )
-                )
-                continue
-            reading.fields.extend(_table_fields(page, number))
+    try:
+        _read_pages(pdf, path, reading, max_pages)
+    finally:
+        with contextlib.suppress(Exception):  # closing walks the damaged page tree again
+            pdf.close()
     return reading
 
 
-def _is_garbled(text: str) -> bool:
-    stripped = re.sub(r"\s", "", text)
-    if not stripped:
-        return True
-    cid = sum(len(m) for m in _CID.findall(stripped))
-    odd = sum(1 for c in stripped if c == "\ufffd" or (0xE000 <= ord(c) <= 0xF8FF))
-    return (cid + odd) / len(stripped) > GARBLED_SHARE
+def _read_pages(pdf: object, path: Path, reading: ElectronicReading, max_pages: int) -> None:
+    try:
+        pages = list(pdf.pages)  # type: ignore[attr-defined]
+    except Exception as exc:
+        raise InputError(
+            "unreadable_pdf", f"{path.name}: its pages cannot be read ({exc.__class__.__name__})"
+        ) from exc
+    reading.pages = len(pages)
+    if reading.pages == 0:
+        raise InputError("empty_pdf", f"{path.name}: the electronic PDF has no pages")
+    if reading.pages > max_pages:
+        raise InputError("too_many_pages", f"{path.name}: {reading.pages} pages, the limit is {max_pages}")
+    for number, page in enumerate(pages, start=1):
+        try:
+            text = page.extract_text() or ""
+            garbled = looks_garbled(text, GARBLED_SHARE)
+            fields = [] if garbled else _table_fields(page, number)
+        except Exception as exc:  # a damaged content stream spoils its page only (partial success)
+            reading.errors.append(
+                ProcessingError(
+                    code="text_layer_unreadable",
+                    stage=Stage.ELECTRONIC,
+                    page=number,
+                    source=path.name,
+                    message=f"the electronic page cannot be read ({exc.__class__.__name__}); it was not read",
+                )
+            )
+            continue
+        if garbled:
+            reading.garbled_pages.append(number)
+            reading.errors.append(
+                ProcessingError(
+                    code="text_layer_garbled" if text.strip() else "text_layer_empty",
+                    stage=Stage.ELECTRONIC,
+                    page=number,
+                    source=path.name,
+                    message="the electronic page has no usable text layer; it was not read",
+                )
+            )
+            continue
+        reading.fields.extend(fields)
+
+
+def _check_head(path: Path) -> None:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(PDF_MAGIC))
+    except OSError as exc:
+        raise InputError("file_not_found", f"{path.name}: cannot be opened ({exc.strerror})") from exc
+    if not head:
+        raise InputError("empty_file", f"{path.name}: the file is empty")
+    if not head.startswith(PDF_MAGIC):
+        raise InputError("unsupported_file", f"{path.name}: the electronic version is not a PDF")
 
 
 def _label_field(label: str) -> FieldName | None:

@@ -15,6 +15,17 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, model_serializer, model_validator
 
 
+def _pixel(value: Any) -> Any:
+    """A float rounded to a pixel; anything else is left to the int field to accept or refuse
+    (``round`` would raise TypeError or OverflowError, which pydantic does not turn into a
+    validation error, on a string or an infinity read from a file)."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"a box coordinate must be a finite number, got {value}")
+        return round(value)
+    return value
+
+
 class BBox(BaseModel):
     """An axis-aligned box in pixels; refuses inverted or negative boxes when built."""
 
@@ -31,7 +42,7 @@ class BBox(BaseModel):
         if isinstance(data, list | tuple):
             if len(data) != 4:
                 raise ValueError(f"a box needs 4 numbers, got {len(data)}")
-            data = dict(zip(("x0", "y0", "x1", "y1"), (round(v) for v in data), strict=True))
+            data = dict(zip(("x0", "y0", "x1", "y1"), (_pixel(v) for v in data), strict=True))
         return data
 
     @model_validator(mode="after")

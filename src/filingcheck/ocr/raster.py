@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,18 @@ from filingcheck.models import InputError, PageImage
 from filingcheck.ocr.text_layer import open_text_layers, text_layer_lines
 
 PDF_MAGIC = b"%PDF-"
+# What Pillow's parsers and decoders raise on damaged data: not only OSError (tests/test_fuzz.py).
+DECODE_ERRORS = (
+    OSError,
+    ValueError,
+    SyntaxError,
+    EOFError,
+    ZeroDivisionError,
+    IndexError,
+    KeyError,
+    TypeError,
+)
+IMAGE_MAGICS = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"RIFF")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 DEFAULT_DPI = 200.0
 MM_PER_INCH = 25.4
@@ -71,10 +84,14 @@ def _pdf_pages(path: Path, first_page: int, settings: RasterSettings) -> Iterato
     try:
         doc = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
-        message = str(exc)
-        if "password" in message.lower():
-            raise InputError("encrypted_pdf", f"{path.name}: the PDF is encrypted") from exc
-        raise InputError("unreadable_pdf", f"{path.name}: not a readable PDF ({message})") from exc
+        # pdfium's error code is process-wide state and may be left over from an earlier file,
+        # so the kind of failure is asked of pdfminer instead.
+        code = _pdf_failure(path)
+        if code == "encrypted_pdf":
+            raise InputError(code, f"{path.name}: the PDF is encrypted") from exc
+        if code == "empty_pdf":
+            raise InputError(code, f"{path.name}: the PDF has no pages") from exc
+        raise InputError(code, f"{path.name}: not a readable PDF") from exc
     layers = None
     try:
         if len(doc) == 0:
@@ -84,8 +101,12 @@ def _pdf_pages(path: Path, first_page: int, settings: RasterSettings) -> Iterato
                 "too_many_pages", f"{path.name}: {len(doc)} pages, the limit is {settings.max_pages}"
             )
         for index in range(len(doc)):
-            page = doc[index]
             try:
+                page = doc[index]
+            except pdfium.PdfiumError as exc:  # the page tree counts pages it does not hold
+                raise InputError("unreadable_pdf", f"{path.name}: page {index + 1} cannot be read") from exc
+            try:
+                _check_images(page, settings, f"{path.name} page {index + 1}")
                 scan = _single_scan_image(page)
                 dpi = scan[0] if scan else settings.render_dpi
                 width_in, height_in = page.get_width() / 72.0, page.get_height() / 72.0
@@ -100,8 +121,11 @@ def _pdf_pages(path: Path, first_page: int, settings: RasterSettings) -> Iterato
                     bgr = _render(page, dpi)
                 text_layer = None
                 if scan is None:
-                    layers = layers or open_text_layers(path)
-                    text_layer = text_layer_lines(layers, index, dpi)
+                    try:
+                        layers = layers or open_text_layers(path)
+                        text_layer = text_layer_lines(layers, index, dpi)
+                    except Exception:  # a broken text layer is only a missing one: the page is OCRed
+                        text_layer = None
                 yield PageImage(
                     page=first_page + index,
                     image=bgr,
@@ -110,12 +134,50 @@ def _pdf_pages(path: Path, first_page: int, settings: RasterSettings) -> Iterato
                     file_page=index + 1,
                     text_layer=text_layer,
                 )
+            except (pdfium.PdfiumError, ValueError) as exc:  # ValueError: a crop box outside the page
+                raise InputError("unreadable_pdf", f"{path.name} page {index + 1}: cannot be drawn") from exc
             finally:
                 page.close()
     finally:
         doc.close()
         if layers is not None:
-            layers.close()
+            with contextlib.suppress(Exception):  # closing walks the damaged page tree again
+                layers.close()
+
+
+def _pdf_failure(path: Path) -> str:
+    """The input error code of a PDF that pdfium would not open: encrypted, no pages, or unreadable."""
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        with path.open("rb") as fh:
+            pages = resolve1(PDFDocument(PDFParser(fh)).catalog["Pages"])
+            if int(resolve1(pages.get("Count", 0))) == 0 and not resolve1(pages.get("Kids")):
+                return "empty_pdf"
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        return "encrypted_pdf"
+    except Exception:
+        pass
+    return "unreadable_pdf"
+
+
+def _check_images(page: object, settings: RasterSettings, where: str) -> None:
+    """Refuse a page holding an image over the pixel limit before anything decodes it: an image's
+    declared size, not the page's, is what pdfium allocates (a flate stream of a few kB can
+    declare gigabytes)."""
+    for obj in page.get_objects(max_depth=4):  # type: ignore[attr-defined]
+        if obj.type != 3:
+            continue
+        try:
+            px_w, px_h = obj.get_px_size()
+        except Exception:
+            continue
+        if px_w * px_h > settings.max_pixels:
+            raise InputError(
+                "page_too_large", f"{where}: an image of {px_w}×{px_h} pixels is over the pixel limit"
+            )
 
 
 def _single_scan_image(page: object) -> tuple[float, object] | None:
@@ -159,11 +221,18 @@ def _image_pages(path: Path, first_page: int, settings: RasterSettings) -> Itera
     try:
         im = Image.open(path)
     except UnidentifiedImageError as exc:
+        if _has_image_magic(path):
+            raise InputError("unreadable_image", f"{path.name}: a damaged image") from exc
         raise InputError("unsupported_file", f"{path.name}: neither a PDF nor a readable image") from exc
     except Image.DecompressionBombError as exc:
         raise InputError("page_too_large", f"{path.name}: the image is over the pixel limit") from exc
+    except DECODE_ERRORS as exc:
+        raise InputError("unreadable_image", f"{path.name}: {exc}") from exc
     with im:
-        frames = int(getattr(im, "n_frames", 1))
+        try:
+            frames = int(getattr(im, "n_frames", 1))
+        except DECODE_ERRORS as exc:
+            raise InputError("unreadable_image", f"{path.name}: {exc}") from exc
         if frames > settings.max_pages:
             raise InputError(
                 "too_many_pages", f"{path.name}: {frames} pages, the limit is {settings.max_pages}"
@@ -178,7 +247,10 @@ def _image_pages(path: Path, first_page: int, settings: RasterSettings) -> Itera
                 dpi_known = bool(dpi_info and float(dpi_info[0]) > 1)
                 dpi = float(dpi_info[0]) if dpi_known and dpi_info else DEFAULT_DPI
                 bgr = _to_bgr(frame)
-            except (OSError, ValueError) as exc:
+            except Image.DecompressionBombError as exc:
+                where = f"{path.name} page {index + 1}"
+                raise InputError("page_too_large", f"{where}: over the pixel limit") from exc
+            except DECODE_ERRORS as exc:
                 raise InputError("unreadable_image", f"{path.name} page {index + 1}: {exc}") from exc
             yield PageImage(
                 page=first_page + index,
@@ -188,6 +260,11 @@ def _image_pages(path: Path, first_page: int, settings: RasterSettings) -> Itera
                 file_page=index + 1,
                 dpi_known=dpi_known,
             )
+
+
+def _has_image_magic(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(8).startswith(IMAGE_MAGICS)
 
 
 def _to_bgr(im: Image.Image) -> np.ndarray:

@@ -48,6 +48,8 @@ def load_report(path: Path) -> Report:
             f"{path}: not a filingcheck report (invalid JSON at line {exc.lineno}, column {exc.colno}: "
             f"{exc.msg})"
         ) from exc
+    except RecursionError:  # nesting deeper than the parser's stack: no report is built like that
+        raise ValueError(f"{path}: not a filingcheck report (nested too deeply)") from None
     if not isinstance(data, dict):
         kind = type(data).__name__
         raise ValueError(f"{path}: not a filingcheck report (top level is {kind}, not an object)")
@@ -61,6 +63,8 @@ def load_report(path: Path) -> Report:
         )
     try:
         return Report.model_validate(data)
+    except RecursionError:
+        raise ValueError(f"{path}: invalid filingcheck report (nested too deeply)") from None
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(top level)"

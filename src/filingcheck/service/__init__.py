@@ -9,6 +9,7 @@ from filingcheck.config import Settings
 from filingcheck.service.processing import Pipeline, Processor
 from filingcheck.service.runner import Runner, ThreadRunner
 from filingcheck.service.settings import ServiceSettings
+from filingcheck.service.uploads import UploadLimits
 from filingcheck.store import audit
 from filingcheck.store.db import Database
 from filingcheck.store.files import FileStore
@@ -27,12 +28,22 @@ class Services:
     processor: Processor
     runner: Runner
 
+    @property
+    def upload_limits(self) -> UploadLimits:
+        """The loaders' page and pixel limits, checked on uploads before they are stored."""
+        s = self.settings
+        return UploadLimits(max_pages=s.max_pages, max_pixels=s.max_page_pixels, render_dpi=s.render_dpi)
+
     def start(self) -> None:
         """Migrate the database (unless told not to) and queue again what a stop interrupted."""
         if self.service.auto_migrate:
             self.db.migrate()
         with self.db.session() as session:
             pending = unfinished(session)
+            # A queue's workers own what they run; only the in-process runner died with us.
+            owns_running = getattr(self.runner, "owns_running", True)
+            if not owns_running:
+                pending = [row for row in pending if row.status == SubmissionStatus.QUEUED]
             for row in pending:
                 if row.status == SubmissionStatus.RUNNING:
                     row.status = SubmissionStatus.QUEUED.value
@@ -59,7 +70,13 @@ def build_services(
     db = Database(settings.resolved_database_url)
     files = FileStore(settings.data_dir / "files")
     processor = Processor(db, files, settings, service, **({"pipeline": pipeline} if pipeline else {}))
-    runner = ThreadRunner(processor.run, on_shutdown=processor.stopping.set)
+    runner: Runner
+    if settings.broker_url:
+        from filingcheck.tasks import CeleryRunner, make_app
+
+        runner = CeleryRunner(make_app(settings))
+    else:
+        runner = ThreadRunner(processor.run, on_shutdown=processor.stopping.set)
     return Services(settings, service, db, files, processor, runner)
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from filingcheck.models import ApplicationType
-from filingcheck.service.uploads import Upload, UploadError, store_uploads
+from filingcheck.service.uploads import Upload, UploadError, UploadLimits, store_uploads
 from filingcheck.store import audit
 from filingcheck.store.files import FileStore
 from filingcheck.store.submissions import create_submission
@@ -43,6 +43,7 @@ def take_in(
     *,
     max_bytes: int,
     max_files: int,
+    limits: UploadLimits | None = None,
 ) -> Submission:
     """Store the originals and the submission row (the caller commits, then queues it)."""
     kind = parse_application_type(application_type)
@@ -53,7 +54,7 @@ def take_in(
         raise UploadError(422, "too_many_files", "send at most one electronic version")
     if len(uploads) > max_files:
         raise UploadError(422, "too_many_files", f"{len(uploads)} files, the limit is {max_files}")
-    stored = store_uploads(uploads, files, max_bytes)
+    stored = store_uploads(uploads, files, max_bytes, limits)
     row = create_submission(session, owner, kind.value, day, stored)
     audit.record(
         session,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from sqlalchemy import update
+from sqlalchemy import and_, or_, update
 from sqlalchemy.orm import Session
 
 from filingcheck.config import Settings
@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 Pipeline = Callable[[Inputs, PipelineSettings, Progress], Result]
 # Progress is written at most this often (seconds), and always at a stage's last page.
 PROGRESS_EVERY = 0.5
+# A queue task whose worker died this many times on the same submission gives up on it: a page
+# that kills its process (memory, a crashing library) must not be delivered again for ever.
+MAX_TAKEOVERS = 3
 
 
 class StoppingError(Exception):
@@ -58,12 +61,18 @@ class Processor:
         self.pipeline = pipeline
         self.stopping = threading.Event()
 
-    def run(self, submission_id: str) -> None:
-        """Process one submission if it is still queued (a second call is a no-op)."""
-        if not self._claim(submission_id):
+    def run(self, submission_id: str, token: str | None = None) -> None:
+        """Process one submission if it is still queued (a second call is a no-op).
+
+        ``token`` names the queue task: the same task delivered again (its worker died while
+        running it) takes the submission over; any other copy finds it claimed and does nothing.
+        """
+        if not self._claim(submission_id, token):
+            if token is not None:
+                self._give_up_if_lost(submission_id, token)
             return
         try:
-            report, pages = self._process(submission_id)
+            report, pages = self.compute(submission_id)
             with self.db.session() as session:
                 row = _row(session, submission_id)
                 save_report(session, row, report, pages)
@@ -86,13 +95,24 @@ class Processor:
             message = f"processing failed ({exc.__class__.__name__}); the uploaded files are kept"
             self._finish(submission_id, SubmissionStatus.FAILED, "internal_error", "internal_error", message)
 
-    def _claim(self, submission_id: str) -> bool:
+    def _claim(self, submission_id: str, token: str | None = None) -> bool:
+        claimable = Submission.status == SubmissionStatus.QUEUED
+        if token is not None:
+            claimable = or_(
+                claimable,
+                and_(
+                    Submission.status == SubmissionStatus.RUNNING,
+                    Submission.claim_token == token,
+                    Submission.attempts < MAX_TAKEOVERS,
+                ),
+            )
         with self.db.session() as session:
             claimed = session.execute(
                 update(Submission)
-                .where(Submission.id == submission_id, Submission.status == SubmissionStatus.QUEUED)
+                .where(Submission.id == submission_id, claimable)
                 .values(
                     status=SubmissionStatus.RUNNING,
+                    claim_token=token,
                     stage="load",
                     pages_done=0,
                     started_at=utcnow(),
@@ -107,7 +127,23 @@ class Processor:
             audit.record(session, "submission.started", submission_id=submission_id)
         return True
 
-    def _process(self, submission_id: str) -> tuple[Report, dict[int, StoredPage]]:
+    def _give_up_if_lost(self, submission_id: str, token: str) -> None:
+        with self.db.session() as session:
+            row = get_submission(session, submission_id)
+            lost = row is not None and row.status == SubmissionStatus.RUNNING and row.claim_token == token
+        if lost:
+            message = f"the worker processing it stopped {MAX_TAKEOVERS} times; the uploaded files are kept"
+            self._finish(submission_id, SubmissionStatus.FAILED, "worker_lost", "worker_lost", message)
+
+    def compute(
+        self,
+        submission_id: str,
+        progress: Progress | None = None,
+        settings: PipelineSettings | None = None,
+        known_pages: dict[int, StoredPage] | None = None,
+    ) -> tuple[Report, dict[int, StoredPage]]:
+        """The pipeline on the stored originals; page images are stored unless ``known_pages``
+        already holds every page (a re-check of the same scan)."""
         with self.db.session() as session:
             row = _row(session, submission_id)
             meta = SubmissionMeta(
@@ -115,7 +151,7 @@ class Processor:
             )
             files = [(f.role, f.name, f.sha256) for f in row.files]
             total = row.pages_total
-        progress = self._progress(submission_id)
+        progress = progress or self._progress(submission_id)
         progress("load", 0, total)
         with tempfile.TemporaryDirectory(prefix="filingcheck-") as tmp:
             paper: list[Path] = []
@@ -130,8 +166,12 @@ class Processor:
                 else:
                     paper.append(path)
             inputs = Inputs(paper=paper, electronic=electronic, submission=meta)
-            result = self.pipeline(inputs, self.settings.pipeline(), progress)
-            pages = self._store_images(result, progress)
+            result = self.pipeline(inputs, settings or self.settings.pipeline(), progress)
+            numbers = {p.page for p in result.report.pages}
+            if known_pages and numbers <= set(known_pages):
+                pages = {n: known_pages[n] for n in numbers}
+            else:
+                pages = self._store_images(result, progress)
         return result.report, pages
 
     def _store_images(self, result: Result, progress: Progress) -> dict[int, StoredPage]:

@@ -27,6 +27,9 @@ class ThreadRunner:
     never blocked: requests only put ids in the queue.
     """
 
+    # A submission left running when this process stops was ours: queue it again at the next start.
+    owns_running = True
+
     def __init__(self, job: Job, on_shutdown: Callable[[], None] | None = None) -> None:
         self._job = job
         self._on_shutdown = on_shutdown

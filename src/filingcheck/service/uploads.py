@@ -1,7 +1,9 @@
-"""Uploads checked before they are stored: kind by magic bytes, size, and PDFs that open at all.
+"""Uploads checked before they are stored: kind by magic bytes, size, PDFs that open at all, and the
+page and pixel limits, read from headers and page dictionaries before anything is decoded.
 
 The checks are cheap and thread-safe (pdfminer, Pillow): pdfium, which renders pages in the
-background runner, must not be called from a request thread at the same time.
+background runner, must not be called from a request thread at the same time. The loaders in
+``filingcheck.ocr.raster`` check the same limits again when the pages are drawn.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ KINDS: tuple[tuple[bytes, str, str], ...] = (
     (b"MM\x00*", "tiff", "image/tiff"),
 )
 ACCEPTED = "PDF, TIFF, JPEG or PNG"
+# Form XObjects may nest; deeper than this is not a scan we can read anyway.
+MAX_XOBJECT_DEPTH = 4
+# File systems allow 255 bytes a name, and the original is written under its name for processing.
+MAX_NAME_BYTES = 200
 
 
 class UploadError(Exception):
@@ -35,6 +41,15 @@ class UploadError(Exception):
 
 
 @dataclass(frozen=True)
+class UploadLimits:
+    """Page and pixel limits (``FILINGCHECK_MAX_PAGES``, ``FILINGCHECK_MAX_PAGE_PIXELS``, the render DPI)."""
+
+    max_pages: int = 2000
+    max_pixels: int = 60_000_000
+    render_dpi: float = 200.0
+
+
+@dataclass(frozen=True)
 class Upload:
     """One file as received: its name as sent and a readable, seekable stream."""
 
@@ -43,9 +58,11 @@ class Upload:
     stream: BinaryIO
 
 
-def store_uploads(uploads: list[Upload], files: FileStore, max_bytes: int) -> list[NewFile]:
+def store_uploads(
+    uploads: list[Upload], files: FileStore, max_bytes: int, limits: UploadLimits | None = None
+) -> list[NewFile]:
     """Check every upload, then store them all; nothing is stored when one is refused."""
-    checked = [_check(u, max_bytes) for u in uploads]
+    checked = [_check(u, max_bytes, limits or UploadLimits()) for u in uploads]
     stored = []
     for upload, (media_type, size, pages) in zip(uploads, checked, strict=True):
         upload.stream.seek(0)
@@ -60,11 +77,22 @@ def safe_name(name: str, role: str) -> str:
     """The file's own name without folders or control characters (it names the file in the report)."""
     base = re.split(r"[\\/]", name or "")[-1]
     base = "".join(c for c in unicodedata.normalize("NFC", base) if unicodedata.category(c)[0] != "C")
-    base = base.strip().lstrip(".")[:200]
+    base = _clip(base.strip().lstrip("."), MAX_NAME_BYTES)
     return base or f"{role}.bin"
 
 
-def _check(upload: Upload, max_bytes: int) -> tuple[str, int, int]:
+def _clip(name: str, limit: int) -> str:
+    """``name`` cut to ``limit`` UTF-8 bytes, keeping a short extension (it tells the file's kind)."""
+    if len(name.encode()) <= limit:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    suffix = f".{ext}" if dot and stem and len(ext.encode()) <= 16 else ""
+    stem = name[: len(name) - len(suffix)]
+    room = limit - len(suffix.encode())
+    return stem.encode()[:room].decode("utf-8", "ignore").rstrip() + suffix
+
+
+def _check(upload: Upload, max_bytes: int, limits: UploadLimits) -> tuple[str, int, int]:
     stream, name = upload.stream, safe_name(upload.name, upload.role)
     stream.seek(0, 2)
     size = stream.tell()
@@ -82,12 +110,12 @@ def _check(upload: Upload, max_bytes: int) -> tuple[str, int, int]:
         raise UploadError(415, "unsupported_file", f"{name}: not a {ACCEPTED} file")
     if upload.role == "electronic" and kind[0] != "pdf":
         raise UploadError(415, "unsupported_file", f"{name}: the electronic version must be a PDF")
-    pages = _pdf_pages(stream, name) if kind[0] == "pdf" else _image_pages(stream, name)
+    pages = _pdf_pages(stream, name, limits) if kind[0] == "pdf" else _image_pages(stream, name, limits)
     stream.seek(0)
     return kind[1], size, pages
 
 
-def _pdf_pages(stream: BinaryIO, name: str) -> int:
+def _pdf_pages(stream: BinaryIO, name: str, limits: UploadLimits) -> int:
     from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
@@ -117,7 +145,87 @@ def _pdf_pages(stream: BinaryIO, name: str) -> int:
             ) from None
     if pages <= 0:
         raise UploadError(422, "empty_pdf", f"{name}: the PDF has no pages")
+    _check_count(pages, name, limits)
+    _check_pdf_pages(document, pages, name, limits)
     return pages
+
+
+def _check_count(pages: int, name: str, limits: UploadLimits) -> None:
+    if pages > limits.max_pages:
+        raise UploadError(422, "too_many_pages", f"{name}: {pages} pages, the limit is {limits.max_pages}")
+
+
+def _check_pdf_pages(document: object, declared: int, name: str, limits: UploadLimits) -> None:
+    """Walk the page tree (dictionaries only): the pages it holds must be the pages it counts, and no
+    page may declare an image, or a size at the render DPI, over the pixel limit."""
+    from pdfminer.pdfpage import PDFPage
+
+    held = 0
+    try:
+        for page in PDFPage.create_pages(document):  # type: ignore[arg-type]
+            held += 1
+            if held > declared:
+                break
+            _check_pdf_page(page, f"{name} page {held}", limits)
+    except UploadError:
+        raise
+    except Exception as exc:
+        raise UploadError(
+            422, "unreadable_pdf", f"{name}: its pages cannot be read ({exc.__class__.__name__})"
+        ) from None
+    if held != declared:
+        raise UploadError(
+            422, "unreadable_pdf", f"{name}: its page tree counts {declared} pages but holds {held}"
+        )
+
+
+def _check_pdf_page(page: object, where: str, limits: UploadLimits) -> None:
+    images = _pdf_images(getattr(page, "resources", None), MAX_XOBJECT_DEPTH, set())
+    for width, height in images:
+        if width * height > limits.max_pixels:
+            raise UploadError(
+                422, "page_too_large", f"{where}: an image of {width}×{height} pixels is over the pixel limit"
+            )
+    try:
+        x0, y0, x1, y1 = (float(v) for v in page.mediabox)  # type: ignore[attr-defined]
+    except Exception:
+        return  # pdfium falls back to a default size; the loader checks what it draws
+    width_in, height_in = abs(x1 - x0) / 72.0, abs(y1 - y0) / 72.0
+    # A page that is one scanned image is taken at the image's resolution, any other is drawn.
+    dpi = images[0][0] / width_in if len(images) == 1 and width_in > 0 else limits.render_dpi
+    if width_in * height_in * dpi * dpi > limits.max_pixels:
+        raise UploadError(
+            422,
+            "page_too_large",
+            f"{where}: {width_in * 25.4:.0f}×{height_in * 25.4:.0f} mm at {dpi:.0f} DPI "
+            "is over the pixel limit",
+        )
+
+
+def _pdf_images(resources: object, depth: int, seen: set[int]) -> list[tuple[int, int]]:
+    """Declared (width, height) of the image XObjects in ``resources`` and in the forms it uses."""
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    resources = resolve1(resources)
+    if depth <= 0 or not isinstance(resources, dict):
+        return []
+    xobjects = resolve1(resources.get("XObject"))
+    if not isinstance(xobjects, dict):
+        return []
+    sizes = []
+    for ref in xobjects.values():
+        obj = resolve1(ref)
+        if not isinstance(obj, PDFStream) or id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        subtype = getattr(resolve1(obj.attrs.get("Subtype")), "name", None)
+        if subtype == "Image":
+            width, height = resolve1(obj.attrs.get("Width")), resolve1(obj.attrs.get("Height"))
+            if isinstance(width, int) and isinstance(height, int):
+                sizes.append((abs(width), abs(height)))
+        elif subtype == "Form":
+            sizes.extend(_pdf_images(obj.attrs.get("Resources"), depth - 1, seen))
+    return sizes
 
 
 def _mentions_encrypt(stream: BinaryIO) -> bool:
@@ -129,13 +237,27 @@ def _mentions_encrypt(stream: BinaryIO) -> bool:
     return b"/Encrypt" in tail
 
 
-def _image_pages(stream: BinaryIO, name: str) -> int:
+def _image_pages(stream: BinaryIO, name: str, limits: UploadLimits) -> int:
     from PIL import Image
 
     try:
         with Image.open(stream) as image:
-            frames = int(getattr(image, "n_frames", 1))
             image.verify()
+        stream.seek(0)
+        with Image.open(stream) as image:
+            frames = int(getattr(image, "n_frames", 1))
+            _check_count(frames, name, limits)
+            for index in range(frames):
+                image.seek(index)  # reads the frame's header only
+                if image.width * image.height > limits.max_pixels:
+                    raise UploadError(
+                        422,
+                        "page_too_large",
+                        f"{name} page {index + 1}: {image.width}×{image.height} pixels "
+                        "is over the pixel limit",
+                    )
+    except UploadError:
+        raise
     except Image.DecompressionBombError:
         raise UploadError(422, "page_too_large", f"{name}: the image is over the pixel limit") from None
     except Exception as exc:

@@ -145,6 +145,9 @@ class Submission(Base):
     error_code: Mapped[str | None] = mapped_column(String(64))
     error_message: Mapped[str | None] = mapped_column(Text)
     pipeline_version: Mapped[str | None] = mapped_column(String(40))
+    # Who runs it now: a queue task's id, so that the same task delivered again after its worker
+    # died takes it over, and any other copy leaves it alone.
+    claim_token: Mapped[str | None] = mapped_column(String(64))
     # The machine's report exactly as the pipeline made it (the CLI's JSON schema).
     report: Mapped[dict[str, Any] | None]
 
@@ -303,3 +306,50 @@ class AuditEvent(Base):
     pipeline_version: Mapped[str | None] = mapped_column(String(40))
     reason: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class BatchStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class BatchRun(Base):
+    """One ``filingcheck batch reprocess``: which submissions, how, and when."""
+
+    __tablename__ = "batch_runs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+    # ``rules`` (extraction and checks from the OCR cache) or ``full`` (read the pages again).
+    stage: Mapped[str] = mapped_column(String(16))
+    selection: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class BatchItem(Base):
+    """One submission in a batch run, with the verdict before and after: the idempotency key of
+    the work is (batch, submission), and (stage, engine, pipeline version) say what was run."""
+
+    __tablename__ = "batch_items"
+    __table_args__ = (UniqueConstraint("batch_id", "submission_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batch_runs.id", ondelete="CASCADE"), index=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=BatchStatus.PENDING.value)
+    claim_token: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    pages_done: Mapped[int] = mapped_column(Integer, default=0)
+    pages_total: Mapped[int] = mapped_column(Integer, default=0)
+    verdict_before: Mapped[str | None] = mapped_column(String(32))
+    verdict_after: Mapped[str | None] = mapped_column(String(32))
+    pipeline_version_before: Mapped[str | None] = mapped_column(String(40))
+    pipeline_version_after: Mapped[str | None] = mapped_column(String(40))
+    engine: Mapped[str | None] = mapped_column(String(64))
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]

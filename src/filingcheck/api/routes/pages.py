@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, Response
 
 from filingcheck.api.deps import ReadableSubmission, ServicesDep, SessionDep
@@ -13,6 +14,8 @@ from filingcheck.api.routes.submissions import ERRORS
 from filingcheck.store.submissions import page_of
 
 router = APIRouter(prefix="/submissions", tags=["pages"])
+# A page number past what a database integer holds is refused as invalid, not sent to SQL (a 500).
+MAX_PAGE_NUMBER = 2**31 - 1
 
 
 @router.get(
@@ -26,7 +29,7 @@ router = APIRouter(prefix="/submissions", tags=["pages"])
 )
 def page_image(
     row: ReadableSubmission,
-    number: int,
+    number: Annotated[int, PathParam(ge=1, le=MAX_PAGE_NUMBER, description="1-based page number")],
     session: SessionDep,
     services: ServicesDep,
     size: Annotated[Literal["page", "thumb"], Query(description="page view or thumbnail")] = "page",

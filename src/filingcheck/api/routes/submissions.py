@@ -85,6 +85,7 @@ def create_submission(
         submitted_on,
         max_bytes=services.service.max_upload_bytes,
         max_files=services.service.max_files,
+        limits=services.upload_limits,
     )
     session.commit()
     services.runner.submit(row.id)
@@ -105,7 +106,7 @@ def list_submissions(
     uploaded_from: dt.date | None = None,
     uploaded_to: dt.date | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,  # beyond a database integer: 422, not 500
 ) -> SubmissionList:
     """Newest first. Clerks see their own submissions; reviewers and admins see all."""
     filters = Filters(

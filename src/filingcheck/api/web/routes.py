@@ -244,6 +244,7 @@ def upload(
             submitted_on,
             max_bytes=services.service.max_upload_bytes,
             max_files=services.service.max_files,
+            limits=services.upload_limits,
         )
     except (UploadError, ReviewError) as exc:
         session.rollback()
