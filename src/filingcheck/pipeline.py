@@ -163,7 +163,7 @@ def process_submission(
     has_electronic = False
     if inputs.electronic is not None:
         try:
-            electronic = read_electronic(inputs.electronic)
+            electronic = read_electronic(inputs.electronic, max_pages=settings.raster.max_pages)
             files.append(_input_file("electronic", inputs.electronic, electronic.pages))
             fields = FieldSet(values=fields.values + electronic.fields)
             errors.extend(electronic.errors)
