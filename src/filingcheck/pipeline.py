@@ -65,6 +65,7 @@ from filingcheck.store.ocr_cache import FileOcrCache, reading_key
 Progress = Callable[[str, int, int], None]
 TITLE_ZONE = 0.22
 SPARSE_INK = 0.009
+PROSE_LINE_CHARS = 15
 # Pages no rule reads word for word: targeted mode reads only their title zone.
 PROSE_PAGES = {
     DocType.OTHER_TEXT,
@@ -399,13 +400,17 @@ def _text_layer_reading(page: PageImage) -> PageReading:
 
 
 def _needs_full_read(title: PageOcr, upright: UprightPage) -> bool:
-    """Whether a page whose title zone was read must be read whole (targeted mode)."""
+    """Whether a page whose title zone was read must be read whole (targeted mode).
+
+    A page is skipped only on positive evidence that it is prose: a known prose title, or
+    several long text lines up top on a page with enough ink. Anything unsure is read whole.
+    """
     found = classify_page(title)
     if found.doc_type not in PROSE_PAGES:
         return True
+    long_lines = sum(1 for line in title.lines if len(line.text) >= PROSE_LINE_CHARS)
     if found.doc_type == DocType.OTHER_TEXT:
-        # A cover sheet has at most its item name up top, and little ink; prose has neither.
-        return len(title.lines) <= 2 or ink_share(upright) < SPARSE_INK
+        return long_lines < 3 or ink_share(upright) < SPARSE_INK
     return found.confidence < 0.7
 
 

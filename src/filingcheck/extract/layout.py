@@ -95,7 +95,9 @@ def value_pieces(
         (
             ln
             for ln in lines
-            if ln is not label_line and same_row(ln, label_line) and ln.bbox.x0 >= label_line.bbox.x1 - 5
+            if ln is not label_line
+            and same_row(ln, label_line)
+            and ln.bbox.x0 >= label_line.bbox.x1 - 0.5 * label_line.bbox.height
         ),
         key=lambda ln: ln.bbox.x0,
     )

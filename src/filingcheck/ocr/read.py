@@ -18,7 +18,7 @@ def read_page(upright: UprightPage, engine: OcrEngine, seals: list[Seal], zone: 
     """OCR of a prepared page, or of its top ``zone`` share only (the title zone, for a cheap
     classification); boxes stay in the upright frame (``PageOcr.to_scan`` maps back)."""
     started = time.perf_counter()
-    image = upright.image if zone >= 1.0 else upright.image[: max(1, int(upright.image.shape[0] * zone))]
+    image = upright.image if zone >= 1.0 else upright.image[: zone_cut(upright.image, zone)]
     text_image = suppress_seal_ink(image) if image.ndim == 3 else image
     read = engine.read_page(text_image)
     heights = sorted(line.bbox.height for line in read)
@@ -57,3 +57,14 @@ def ink_share(upright: UprightPage) -> float:
     grey = suppress_seal_ink(upright.image) if upright.image.ndim == 3 else upright.image
     small = grey[::4, ::4]
     return float((small < 128).mean())
+
+
+def zone_cut(image: np.ndarray, zone: float, search: float = 0.12) -> int:
+    """The row at which the top ``zone`` of a page ends without cutting through a text line:
+    the first blank band below the nominal cut (or the nominal cut when none is near)."""
+    height = image.shape[0]
+    nominal = max(1, int(height * zone))
+    grey = image if image.ndim == 2 else image.min(axis=2)
+    rows = (grey[nominal : min(height, nominal + int(height * search))] < 128).sum(axis=1)
+    blank = np.flatnonzero(rows <= max(1, image.shape[1] // 500))
+    return nominal + int(blank[0]) if blank.size else nominal
