@@ -31,6 +31,9 @@ class SealEveryPage:
         stamped: list[int] = []
         findings: list[Finding] = []
         exempt = [p.page for p in dossier.pages if p.doc_type in settings.seal_exempt_documents]
+        # A colour scan of a page without coloured ink reads as grey too: only a scan grey
+        # throughout (a photocopy) hides seal ink.
+        grey_scan = not any(p.colour for p in dossier.pages)
         for page in dossier.pages:
             if page.page in exempt:
                 continue
@@ -38,7 +41,7 @@ class SealEveryPage:
             if seals:
                 stamped.append(page.page)
                 continue
-            findings.append(self._unstamped(page, dossier))
+            findings.append(self._unstamped(page, dossier, grey_scan))
         if stamped:
             findings.append(
                 Finding(
@@ -63,46 +66,31 @@ class SealEveryPage:
             )
         return findings
 
-    def _unstamped(self, page: PageInfo, dossier: Dossier) -> Finding:
-        weak = [s for s in dossier.seals_on(page.page)]
-        # A colour scan of a page without coloured ink reads as grey too: only a scan grey
-        # throughout (a photocopy) hides seal ink.
-        grey = not page.colour and not any(p.colour for p in dossier.pages)
-        if grey or weak:
-            reason = (
-                "the scan is grey, so seal ink cannot be told by colour"
-                if grey
-                else "only a faint seal-like mark was found"
-            )
-            return Finding(
-                rule=self.id,
-                clause=self.clause,
-                status=Status.UNCERTAIN,
-                pages=[page.page],
-                evidence=[
-                    Evidence(
-                        page=page.page,
-                        bbox=None,
-                        role=EvidenceRole.CONTEXT,
-                        source=Source.PAPER,
-                        document=page.doc_type,
-                    )
-                ],
-                message=f"page {page.page} ({page.doc_type.value}): no clear seal; {reason}",
-            )
+    def _unstamped(self, page: PageInfo, dossier: Dossier, grey_scan: bool) -> Finding:
+        """A fail, or ``uncertain`` where the scan cannot show seal ink or only a faint mark was found."""
+        weak = bool(dossier.seals_on(page.page))
+        reason = (
+            "the scan is grey, so seal ink cannot be told by colour"
+            if grey_scan
+            else "only a faint seal-like mark was found"
+            if weak
+            else None
+        )
         return Finding(
             rule=self.id,
             clause=self.clause,
-            status=Status.FAIL,
+            status=Status.UNCERTAIN if reason else Status.FAIL,
             pages=[page.page],
             evidence=[
                 Evidence(
                     page=page.page,
                     bbox=None,
-                    role=EvidenceRole.FOUND,
+                    role=EvidenceRole.CONTEXT if reason else EvidenceRole.FOUND,
                     source=Source.PAPER,
                     document=page.doc_type,
                 )
             ],
-            message=f"page {page.page} ({page.doc_type.value}) carries no seal and no straddle-seal slice",
+            message=f"page {page.page} ({page.doc_type.value}): no clear seal; {reason}"
+            if reason
+            else f"page {page.page} ({page.doc_type.value}) carries no seal and no straddle-seal slice",
         )
