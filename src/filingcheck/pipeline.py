@@ -185,7 +185,6 @@ def process_submission(
         seals=all_seals,
         straddle_seals=straddles,
         has_electronic=has_electronic,
-        grey_pages=[r.info.page for r in results if not r.info.colour],
     )
     second = build_engine(settings.second_engine, settings.ocr) if settings.second_engine else None
     context = CheckContext(

@@ -21,7 +21,6 @@ class Dossier(BaseModel):
     seals: list[Seal] = Field(default_factory=list)
     straddle_seals: list[StraddleSeal] = Field(default_factory=list)
     has_electronic: bool = False
-    grey_pages: list[int] = Field(default_factory=list)
 
     def page(self, number: int) -> PageInfo | None:
         return next((p for p in self.pages if p.page == number), None)
