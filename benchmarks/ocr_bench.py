@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import statistics
 import sys
 import tempfile
@@ -76,12 +77,15 @@ def cer(read: str, truth: str) -> float:
 def run_levels(engines: list[str], n: int, dpi: int, det_side: int) -> list[str]:
     rng = np.random.default_rng(7)
     pages = notice_pages(n, dpi)
-    rows = ["| engine | level | seal | CER % | s/page (1 thread) |", "|---|---|---|---|---|"]
+    rows = [
+        "| engine | level | seal | CER % | chars/page | s/page wall (1 thread) | CPU s/page |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for name in engines:
         engine = build_engine(name, OcrSettings(threads=1, det_limit_side=det_side))
         for level in (ScanLevel.CLEAN, ScanLevel.MILD, ScanLevel.HARD):
             for sealed in (False, True):
-                errors, seconds = [], []
+                errors, seconds, cpu, chars = [], [], [], []
                 for rgb, truth, _ in pages:
                     img, hulls = with_seal(rgb, rng, dpi) if sealed else (rgb, [])
                     scanned = scan(img, level, rng, hulls, dpi).image
@@ -90,35 +94,73 @@ def run_levels(engines: list[str], n: int, dpi: int, det_side: int) -> list[str]
                         if scanned.ndim == 3
                         else cv2.cvtColor(scanned, cv2.COLOR_GRAY2BGR)
                     )
-                    started = time.perf_counter()
+                    started, cpu_started = time.perf_counter(), time.process_time()
                     page = PageImage(page=1, image=bgr, dpi=dpi, source="bench")
                     upright = prepare_page(page, engine, PrepareSettings())
                     text = "".join(line.text for line in read_page(upright, engine, []).lines)
                     seconds.append(time.perf_counter() - started)
+                    cpu.append(time.process_time() - cpu_started)
                     errors.append(cer(text, truth))
+                    chars.append(len(truth))
                 rows.append(
                     f"| {name} | {level.value} | {'yes' if sealed else 'no'} | "
-                    f"{100 * statistics.mean(errors):.2f} | {statistics.median(seconds):.2f} |"
+                    f"{100 * statistics.mean(errors):.2f} | {statistics.mean(chars):.0f} | "
+                    f"{statistics.median(seconds):.2f} | {statistics.median(cpu):.2f} |"
                 )
     return rows
 
 
-def run_orientation(n: int, dpi: int) -> str:
+def run_orientation(n: int, dpi: int) -> list[str]:
+    """Our detector (ink-profile axis + PP-OCR upside-down vote) against Tesseract OSD, on mild
+    and hard scans of the notice turned four ways; half the pages are short (a third of a page of
+    text), as cover sheets and signature pages are."""
     engine = build_engine("rapidocr", OcrSettings(threads=1))
     rng = np.random.default_rng(11)
-    right = total = 0
-    for rgb, _, _ in notice_pages(n, dpi):
-        scanned = scan(rgb, ScanLevel.MILD, rng, [], dpi).image
+    counts = {"ours": [0, 0, 0.0, 0], "tesseract OSD": [0, 0, 0.0, 0]}  # right, total, seconds, low-conf
+    for k, (rgb, _, _) in enumerate(notice_pages(n, dpi)):
+        if k % 2:
+            rgb = rgb.copy()
+            rgb[rgb.shape[0] // 3 :] = 255
+        level = ScanLevel.MILD if k % 4 < 2 else ScanLevel.HARD
+        scanned = scan(rgb, level, rng, [], dpi).image
         grey = scanned if scanned.ndim == 2 else cv2.cvtColor(scanned, cv2.COLOR_RGB2GRAY)
         for turn in (0, 90, 180, 270):
             # the scan is the upright page turned back by ``turn``: turning it by ``turn`` rights it
             scan_img = rotate_quarter(grey, (360 - turn) % 360)
-            found = detect_orientation(scan_img, engine)
-            right += found.rotation == turn
-            total += 1
-    return (
-        f"Orientation right on {right}/{total} pages ({100 * right / total:.1f}%), mild scans, 4 turns each"
-    )
+            for name, detect in (("ours", _ours(engine)), ("tesseract OSD", _osd)):
+                started = time.perf_counter()
+                rotation, confident = detect(scan_img, dpi)
+                tally = counts[name]
+                tally[0] += rotation == turn
+                tally[1] += 1
+                tally[2] += time.perf_counter() - started
+                tally[3] += not confident
+    rows = ["| detector | right | pages | % | low confidence | s/page |", "|---|---|---|---|---|---|"]
+    for name, (right, total, seconds, low) in counts.items():
+        share = 100 * right / total
+        rows.append(f"| {name} | {right} | {total} | {share:.1f} | {low} | {seconds / total:.2f} |")
+    return rows
+
+
+def _ours(engine):  # type: ignore[no-untyped-def]
+    def detect(grey: np.ndarray, dpi: int) -> tuple[int, bool]:
+        found = detect_orientation(grey, engine)
+        return found.rotation, found.confidence >= PrepareSettings().min_rotation_confidence
+
+    return detect
+
+
+def _osd(grey: np.ndarray, dpi: int) -> tuple[int, bool]:
+    import pytesseract
+
+    try:
+        osd = pytesseract.image_to_osd(
+            grey, config=f"--dpi {dpi} --psm 0", output_type=pytesseract.Output.DICT
+        )
+    except pytesseract.TesseractError:
+        return 0, False
+    # OSD's "rotate" is the clockwise turn that rights the page, as ours.
+    return int(osd["rotate"]) % 360, float(osd["orientation_conf"]) >= 2.0
 
 
 def run_real_lines() -> list[str]:
@@ -142,19 +184,23 @@ def run_real_lines() -> list[str]:
     return out
 
 
-def run_dossier(pages: int) -> list[str]:
+def run_dossier(pages: int, modes: list[str]) -> list[str]:
+    """A generated dossier of ``pages`` pages checked end to end (2 worker processes, no cache)."""
     from filingcheck.config import Settings
     from filingcheck.models import Submission
     from filingcheck.pipeline import Inputs, Mode, process_submission
     from filingcheck.samples import generate_dossier
 
-    out = ["| mode | pages | wall s | s/page |", "|---|---|---|---|"]
+    out = [
+        "| mode | pages | read whole | wall s | s/page | stage seconds | load avg (1 min) at end |",
+        "|---|---|---|---|---|---|---|",
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "thick"
         generate_dossier(folder, 4242, profile="full", n_pages=pages, dpi=200, scan="mild")
         submission = Submission.model_validate_json((folder / "submission.json").read_text(encoding="utf-8"))
         base = replace(Settings().pipeline(), cache_dir=None)
-        for mode in (Mode.TARGETED, Mode.FULL):
+        for mode in [Mode(m) for m in modes]:
             started = time.perf_counter()
             result = process_submission(
                 Inputs(
@@ -163,8 +209,14 @@ def run_dossier(pages: int) -> list[str]:
                 replace(base, mode=mode),
             )
             wall = time.perf_counter() - started
-            n = len(result.report.pages)
-            out.append(f"| {mode.value} | {n} | {wall:.1f} | {wall / n:.2f} |")
+            report = result.report
+            n = len(report.pages)
+            whole = sum(1 for p in report.pages if p.full_text)
+            stages = ", ".join(f"{k} {v:.0f}" for k, v in report.timings.items())
+            out.append(
+                f"| {mode.value} | {n} | {whole} | {wall:.1f} | {wall / n:.2f} | {stages} | "
+                f"{os.getloadavg()[0]:.1f} |"
+            )
     return out
 
 
@@ -174,6 +226,11 @@ def main() -> None:
     parser.add_argument("--dpi", type=int, default=300)
     parser.add_argument("--engines", nargs="+", default=["rapidocr", "tesseract"])
     parser.add_argument("--dossier-pages", type=int, default=0)
+    parser.add_argument("--modes", nargs="+", default=["targeted", "full"], choices=["targeted", "full"])
+    parser.add_argument(
+        "--orientation-pages", type=int, default=0, help="pages turned four ways (default: --pages)"
+    )
+    parser.add_argument("--orientation-dpi", type=int, default=200)
     parser.add_argument(
         "--det-side", type=int, default=OcrSettings().det_limit_side, help="detector input size"
     )
@@ -181,16 +238,18 @@ def main() -> None:
     command = "`.venv/bin/python benchmarks/ocr_bench.py " + " ".join(sys.argv[1:]) + "`"
     print(f"### OCR ({args.pages} rendered pages of the notice per level, {args.dpi} DPI, 12 pt)\n")
     print(f"Command: {command}\n")
+    print(f"Load average at start: {os.getloadavg()[0]:.2f}\n")
     if args.pages:
-        print("\n".join(run_levels(args.engines, args.pages, args.dpi, args.det_side)))
-        print()
-        print(run_orientation(args.pages, args.dpi))
+        print("\n".join(run_levels(args.engines, args.pages, args.dpi, args.det_side)), flush=True)
         print()
         print("| real data | n | CER % (rapidocr) |\n|---|---|---|")
-        print("\n".join(run_real_lines()))
+        print("\n".join(run_real_lines()), flush=True)
+    if args.orientation_pages or args.pages:
+        print()
+        print("\n".join(run_orientation(args.orientation_pages or args.pages, args.orientation_dpi)))
     if args.dossier_pages:
         print()
-        print("\n".join(run_dossier(args.dossier_pages)))
+        print("\n".join(run_dossier(args.dossier_pages, args.modes)))
 
 
 if __name__ == "__main__":

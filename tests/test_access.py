@@ -7,16 +7,22 @@ yours is 404 like one that does not exist (no probing for ids).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select, text
 
 from filingcheck.api import create_app
+from filingcheck.api.deps import SESSION_COOKIE
 from filingcheck.models import InputError
 from filingcheck.pipeline import Inputs, PipelineSettings, Progress, Result
 from filingcheck.service import Services
+from filingcheck.store.accounts import get_user, hash_token, set_password
+from filingcheck.store.tables import Credential, CredentialKind, utcnow
+from filingcheck.store.tables import Submission as SubmissionRow
 from tests.servicekit import add_user, bearer, insert_done, make_services, page_png
 
 CALLERS = ("owner", "other", "reviewer", "admin")
@@ -81,6 +87,18 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [  # type: ignore[type-arg
     ),
     (
         "GET",
+        "/api/v1/submissions/{id}/notice.txt",
+        {},
+        {"owner": 200, "other": 404, "reviewer": 200, "admin": 200},
+    ),
+    (
+        "GET",
+        "/api/v1/submissions/{id}/notice.pdf",
+        {},
+        {"owner": 200, "other": 404, "reviewer": 200, "admin": 200},
+    ),
+    (
+        "GET",
         "/api/v1/submissions/{id}/pages/1.png",
         {},
         {"owner": 200, "other": 404, "reviewer": 200, "admin": 200},
@@ -124,6 +142,9 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [  # type: ignore[type-arg
     ),
     ("GET", "/api/v1/settings", {}, {"owner": 403, "other": 403, "reviewer": 403, "admin": 200}),
     ("GET", "/api/v1/audit", {}, {"owner": 403, "other": 403, "reviewer": 403, "admin": 200}),
+    ("GET", "/api/v1/batches", {}, {"owner": 403, "other": 403, "reviewer": 200, "admin": 200}),
+    # {id} is a submission's, not a run's: past the role check, no such run.
+    ("GET", "/api/v1/batches/{id}", {}, {"owner": 403, "other": 403, "reviewer": 404, "admin": 404}),
 ]
 ERROR_CODES = {401: "not_authenticated", 403: "forbidden", 404: "not_found"}
 
@@ -203,6 +224,8 @@ def test_a_token_in_the_query_string_is_not_a_credential(access: Access) -> None
         "/api/v1/submissions?offset=99999999999999999999999",
         "/api/v1/submissions?status=%00",
         "/api/v1/submissions?submitted_from=2025-13-45",
+        "/api/v1/submissions?uploaded_to=0.0",  # found by schemathesis: read as a Unix time
+        "/api/v1/submissions?submitted_from=1700000000",
     ],
 )
 def test_odd_ids_and_numbers_are_4xx_not_500(access: Access, done: str, path: str) -> None:
@@ -226,3 +249,130 @@ def test_a_deactivated_user_is_locked_out_at_once(access: Access, tmp_path: Path
     assert status == 200
     response = access.client.post("/api/v1/submissions", headers=bearer(token), **UPLOAD)  # type: ignore[arg-type]
     assert response.status_code == 401
+
+
+# -- sessions, stored secrets and page images through the web session ------------------------------
+
+PASSWORD = "a long password"
+
+
+def _web_login(access: Access, name: str) -> TestClient:
+    """A browser of its own, signed in as ``name`` (given a password first)."""
+    with access.services.db.session() as session:
+        user = get_user(session, name)
+        assert user is not None
+        if user.password_hash is None:
+            set_password(user, PASSWORD)
+    browser = TestClient(access.client.app)
+    response = browser.post("/login", data={"name": name, "password": PASSWORD}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return browser
+
+
+def _session_row(access: Access, browser: TestClient) -> Credential:
+    raw = browser.cookies[SESSION_COOKIE]
+    with access.services.db.session() as session:
+        row = session.scalar(select(Credential).where(Credential.token_hash == hash_token(raw)))
+        assert row is not None and row.kind == CredentialKind.SESSION
+        return row
+
+
+def test_a_web_session_past_its_lifetime_is_refused(access: Access, done: str) -> None:
+    browser = _web_login(access, "owner")
+    row = _session_row(access, browser)
+    hours = access.services.service.session_hours
+    assert row.expires_at is not None
+    assert abs((row.expires_at - row.created_at) - dt.timedelta(hours=hours)) < dt.timedelta(seconds=5)
+    image = f"/api/v1/submissions/{done}/pages/1.png"
+    assert browser.get("/review", follow_redirects=False).status_code == 200
+    assert browser.get("/api/v1/me").status_code == 200
+    assert browser.get(image).status_code == 200
+    with access.services.db.session() as session:  # the lifetime has passed
+        session.get(Credential, row.id).expires_at = utcnow() - dt.timedelta(seconds=1)  # type: ignore[union-attr]
+    page = browser.get("/review", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"].startswith("/login")
+    assert browser.get("/api/v1/me").json()["error"] == "not_authenticated"
+    assert browser.get(image).status_code == 401
+    assert browser.get(f"/review/submissions/{done}", follow_redirects=False).status_code == 303
+
+
+def test_the_session_cookie_lives_no_longer_than_the_session(access: Access) -> None:
+    browser = TestClient(access.client.app)
+    _web_login(access, "reviewer")  # gives the password
+    response = browser.post(
+        "/login", data={"name": "reviewer", "password": PASSWORD}, follow_redirects=False
+    )
+    cookie = response.headers["set-cookie"]
+    assert f"Max-Age={access.services.service.session_hours * 3600}" in cookie
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+
+
+def test_a_logged_out_session_is_refused(access: Access) -> None:
+    import re
+
+    browser = _web_login(access, "admin")
+    page = browser.get("/review")
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)  # type: ignore[union-attr]
+    raw = browser.cookies[SESSION_COOKIE]
+    assert browser.post("/logout", data={"csrf": csrf}, follow_redirects=False).status_code == 303
+    stale = TestClient(access.client.app, cookies={SESSION_COOKIE: raw})
+    assert stale.get("/review", follow_redirects=False).status_code == 303
+    assert stale.get("/api/v1/me").status_code == 401
+
+
+def test_tokens_and_sessions_are_stored_only_as_hashes(access: Access) -> None:
+    browser = _web_login(access, "other")
+    secrets_given = [access.tokens["other"], browser.cookies[SESSION_COOKIE]]
+    with access.services.db.session() as session:
+        user = get_user(session, "other")
+        assert user is not None
+        query = text("SELECT * FROM credentials WHERE user_id = :id")
+        rows = [dict(r._mapping) for r in session.execute(query, {"id": user.id})]
+    assert {r["token_hash"] for r in rows} >= {hash_token(s) for s in secrets_given}
+    assert all(len(r["token_hash"]) == 64 for r in rows)
+    stored = " ".join(str(v) for r in rows for v in r.values())
+    for raw in secrets_given:
+        assert raw not in stored
+    # Nor anywhere in the database's files (the SQLite file and its write-ahead log).
+    url = access.services.db.url
+    files = list(Path(url.removeprefix("sqlite:///")).parent.glob("db.sqlite*"))
+    assert files
+    blob = b"".join(f.read_bytes() for f in files)
+    for raw in secrets_given:
+        assert raw.encode() not in blob
+        assert hash_token(raw).encode() in blob  # the search looks where the hashes are
+
+
+@pytest.mark.parametrize(("caller", "status"), [("owner", 200), ("other", 404), ("reviewer", 200)])
+def test_page_images_through_the_web_session_only_for_those_allowed(
+    access: Access, done: str, caller: str, status: int
+) -> None:
+    browser = _web_login(access, caller)
+    for size in ("page", "thumb"):
+        response = browser.get(f"/api/v1/submissions/{done}/pages/1.png?size={size}")
+        assert response.status_code == status, response.text
+        if status == 200:
+            assert response.headers["content-type"] == "image/png"
+            assert response.headers["cache-control"].startswith("private")
+    anonymous = TestClient(access.client.app).get(f"/api/v1/submissions/{done}/pages/1.png")
+    assert anonymous.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/../files",
+        "/static/..%2F..%2Ffilingcheck.db",
+        "/static/%2e%2e/%2e%2e/data/filingcheck.db",
+        "/files/{sha}",
+        "/data/files/{sha}",
+        "/api/v1/files/{sha}",
+        "/static/{sha}",
+    ],
+)
+def test_stored_files_are_not_reachable_by_path(access: Access, done: str, path: str) -> None:
+    """Originals and page images are only served by the routes that check the reader."""
+    with access.services.db.session() as session:
+        sha = session.get(SubmissionRow, done).files[0].sha256  # type: ignore[union-attr]
+    response = access.client.get(path.format(sha=sha), headers=bearer(access.tokens["admin"]))
+    assert response.status_code == 404, response.text

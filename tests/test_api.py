@@ -544,3 +544,13 @@ def test_web_review_page_forms_check_role_and_csrf(api: Api) -> None:
     refused = owner.post(url, data={"decision": "confirm", "reason": "mine", "csrf": csrf})
     assert refused.status_code == 403
     assert reviewer.get("/review/upload").status_code == 403  # only clerks upload
+
+
+def test_no_page_loads_scripts_from_elsewhere(api: Api) -> None:
+    """Swagger UI (scripts from a CDN) is not served; the OpenAPI document is, under the same CSP."""
+    assert api.client.get("/api/docs").status_code == 404
+    spec = api.client.get("/api/v1/openapi.json")
+    assert spec.status_code == 200 and "script-src 'self'" in spec.headers["content-security-policy"]
+    for path in ("/login", "/review"):
+        page = api.client.get(path)
+        assert "cdn" not in page.text.lower() and "http://" not in page.text.replace("http://testserver", "")

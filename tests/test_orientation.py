@@ -45,3 +45,17 @@ def test_skew_is_measured(rapid, upright_page: np.ndarray) -> None:
     result = prepare_page(PageImage(page=1, image=skewed, dpi=200, source="t"), rapid, PrepareSettings())
     assert result.rotation == 0
     assert abs(result.skew + 1.5) <= 0.3
+
+
+@pytest.mark.parametrize("rotation", [0, 180])
+def test_the_upside_down_vote_does_not_depend_on_the_text_engine(
+    rapid, tesseract, upright_page: np.ndarray, rotation: int
+) -> None:
+    """The vote is PP-OCR's whatever engine reads the text (its confidences separate upright from
+    upside down more sharply), so a page read with Tesseract is turned, and trusted, the same way."""
+    scan = upright_page if rotation == 0 else cv2.rotate(upright_page, TURN_TO_SCAN[rotation])
+    page = PageImage(page=1, image=scan, dpi=200, source="t")
+    with_tesseract = prepare_page(page, tesseract, PrepareSettings())
+    with_rapid = prepare_page(page, rapid, PrepareSettings())
+    assert with_tesseract.rotation == rotation
+    assert with_tesseract.rotation_confidence == with_rapid.rotation_confidence

@@ -47,7 +47,7 @@ def test_cache_gives_the_same_reading_without_ocr(scan_pdf: Path, tmp_path: Path
     settings = PipelineSettings(mode=Mode.FULL, cache_dir=tmp_path / "cache", second_engine=None)
     first = process_submission(Inputs(paper=[scan_pdf]), settings).report
     entries = list((tmp_path / "cache").rglob("*.json"))
-    assert len(entries) == 2
+    assert len(entries) == 4  # per page: its reading, and its seals (with their text) beside it
     second = process_submission(Inputs(paper=[scan_pdf]), settings).report
     assert second.fields == first.fields
     assert second.pages == first.pages
@@ -71,3 +71,22 @@ def test_born_digital_pdf_page_uses_its_text_layer(tmp_path: Path) -> None:
     assert report.pages[0].text_source == TextSource.TEXT_LAYER
     assert report.fields["product_name"][0].value == "康元牌辅酶Q10软胶囊"
     assert report.fields["product_name"][0].confidence == 1.0
+
+
+def test_the_names_pass_reads_the_footer_of_a_prose_page_but_not_its_body(rapid) -> None:
+    """Targeted mode skips the body of a prose page but reads the bands where names sit."""
+    from filingcheck.models import PageImage
+    from filingcheck.pipeline import read_one_page
+
+    body = [PROSE[i * 36 : (i + 1) * 36] for i in range(20)]
+    lines = ["生产工艺说明", *body[:12], "本页中部写有别的公司名称南方某某有限公司", *body[12:]]
+    image = text_page(lines, size=34)
+    footer = text_page(["申请人：北京康元生物科技有限公司"], size=34, top=2180)
+    image = np.minimum(image, footer)
+    page = PageImage(page=1, image=image, dpi=200, source="t")
+    result, _, errors = read_one_page(page, rapid, PipelineSettings(mode=Mode.TARGETED, second_engine=None))
+    assert not errors and result.ocr is not None and not result.info.full_text
+    text = "".join(line.text for line in result.ocr.lines)
+    assert "生产工艺说明" in text
+    assert "北京康元生物科技有限公司" in text
+    assert "南方某某有限公司" not in text

@@ -267,6 +267,38 @@ def test_drawn_seals_are_found_with_their_kind() -> None:
     assert 0.3 <= slice_.ring_visible <= 0.6  # centre 0.2 r beyond the edge: about 44 % shows
 
 
+@pytest.mark.parametrize("turn", [0, 7])
+def test_name_seal_across_a_round_seal_is_split(turn: float) -> None:
+    """A 法人章 stamped over the edge of a company seal is a seal of its own, not part of it."""
+    w, h = A4
+    r = 21 * PX_MM
+    page = text_page(5)
+    truth: dict[str, list[BBox]] = {"round": [], "square": []}
+    for (cx, cy), (dx, dy) in (((600, 900), (0.9, 0.4)), ((1100, 1900), (0.5, 0.8))):
+        ring = seal_layer((w, h), (cx, cy), r)
+        centre = (cx + dx * r, cy + dy * r)
+        square = square_layer((w, h), centre, 9 * PX_MM, "李建国印").rotate(
+            turn, center=centre, resample=Image.Resampling.BILINEAR
+        )
+        page = stamp(stamp(page, ring), square)
+        truth["round"].append(ink_box(ring))
+        truth["square"].append(ink_box(square))
+    seals = detect_seals(page_of(page))
+    assert kinds(seals) == {"round": 2, "square": 2}
+    for kind, boxes in truth.items():
+        for box in boxes:
+            assert max(s.bbox.iou(box) for s in seals if s.kind.value == kind) >= 0.8, (kind, box)
+
+
+def test_small_round_name_seal_is_found() -> None:
+    """A 10 mm round name seal is below the 12 mm of company seals, and still a seal."""
+    w, h = A4
+    layer = seal_layer((w, h), (400, 600), 5 * PX_MM, title="王明印", centre_text="")
+    seals = detect_seals(page_of(stamp(text_page(3), layer)))
+    assert [s.kind for s in seals] == [SealKind.ROUND]
+    assert seals[0].bbox.iou(ink_box(layer)) >= 0.8
+
+
 def test_text_page_without_seal_has_none() -> None:
     page = text_page(2)
     assert detect_seals(page_of(page)) == []
@@ -303,11 +335,13 @@ def test_detection_is_fast_enough() -> None:
 
     page = page_of(drawn_page()[0])
     detect_seals(page)
-    start = time.perf_counter()
+    # CPU time, not wall time: the machine is shared, and wall time measures the neighbours.
+    start = time.process_time()
     for _ in range(3):
         detect_seals(page)
-    # Measured ≈ 0.06 s on a 2-core machine; a generous bound catches only real regressions.
-    assert (time.perf_counter() - start) / 3 < 0.5
+    # Measured ≈ 0.06 s on a quiet 2-core machine, 0.13 s CPU under heavy load; a generous
+    # bound catches only real regressions.
+    assert (time.process_time() - start) / 3 < 0.5
 
 
 # ---------------------------------------------------------------- straddle seals
@@ -333,6 +367,23 @@ def test_straddle_slices_on_consecutive_pages_are_joined() -> None:
     assert straddles[0].pages == [1, 2, 3] and straddles[0].edge is PageEdge.RIGHT
     assert straddles[0].aligned and straddles[0].confidence > 0.5
     assert {s.straddle_group for s in joined} == {straddles[0].group}
+
+
+@pytest.mark.parametrize(
+    ("where", "edges"),
+    [((1.0, 1.0), {PageEdge.RIGHT, PageEdge.BOTTOM}), ((0.0, 0.0), {PageEdge.LEFT, PageEdge.TOP})],
+)
+def test_seal_across_a_page_corner_is_a_slice(where: tuple[float, float], edges: set[PageEdge]) -> None:
+    w, h = A4
+    r = 21 * PX_MM
+    # A quarter or so of the seal shows: its centre lies 0.3 r inside both edges of the corner.
+    cx = where[0] * w + (0.3 * r if where[0] == 0 else -0.3 * r)
+    cy = where[1] * h + (0.3 * r if where[1] == 0 else -0.3 * r)
+    layer = seal_layer((w, h), (cx, cy), r)
+    (seal,) = detect_seals(page_of(stamp(text_page(3), layer)))
+    assert seal.kind is SealKind.STRADDLE_SLICE and seal.edge in edges
+    assert seal.bbox.iou(ink_box(layer)) >= 0.8
+    assert seal.ring_visible < 0.5
 
 
 def test_slices_that_do_not_line_up_or_skip_pages_stay_apart() -> None:
@@ -428,6 +479,44 @@ def test_drawn_seal_texts_are_read(rapid) -> None:
     assert by_kind[SealKind.SQUARE].text == "张伟之印"
     # Too little of a slice's text is on one page to read.
     assert by_kind[SealKind.STRADDLE_SLICE].text is None
+
+
+@pytest.mark.parametrize("turn", [-28, 31])
+def test_turned_seal_reads_its_centre_line(turn: float, rapid) -> None:
+    """Seals are stamped at a slant: the line under the star is read level all the same."""
+    w, h = A4
+    centre = (800, 1200)
+    layer = seal_layer(
+        (w, h), centre, 21 * PX_MM, title="广东省疾病预防控制中心", centre_text="检验检测专用章"
+    ).rotate(turn, center=centre, resample=Image.Resampling.BICUBIC)
+    page = stamp(np.full((h, w, 3), 255, np.uint8), layer)
+    (seal,) = detect_seals(page_of(page))
+    read = read_seal_text(page, seal, rapid)
+    assert read.text == "广东省疾病预防控制中心"
+    # One character may be misread; a line read at a slant loses several or is not found.
+    assert Levenshtein.distance(read.centre_text or "", "检验检测专用章") <= 1
+
+
+def test_number_digits_do_not_end_the_title(rapid) -> None:
+    page, _truth = drawn_page()
+    (seal,) = [s for s in detect_seals(page_of(page)) if s.kind is SealKind.ROUND]
+    read = read_seal_text(page, seal, rapid)
+    assert read.text == "广州健康生物科技有限公司" and read.security_number
+
+
+def test_only_the_legal_form_of_a_title_is_mended() -> None:
+    from filingcheck.ocr.seals.suffixes import mend_form
+
+    assert mend_form("广州健康生物科技有限公可") == "广州健康生物科技有限公司"
+    assert mend_form("广东省疾病预防控制中必") == "广东省疾病预防控制中心"
+    # Read right, or two forms one character away (研究院 / 研究所): left as read.
+    assert mend_form("汤臣倍健股份有限公司") == "汤臣倍健股份有限公司"
+    assert mend_form("中国科学院化学研究阮") == "中国科学院化学研究阮"
+    # The longest form one character off wins: more of the reading agrees with it.
+    assert mend_form("河南省产品质量监督检验研究境") == "河南省产品质量监督检验研究院"
+    # The distinctive part is never touched: another company stays another company.
+    assert mend_form("广州健廉生物科技有限公司") == "广州健廉生物科技有限公司"
+    assert mend_form("有限公可") == "有限公可"
 
 
 # ---------------------------------------------------------------- generated dossier

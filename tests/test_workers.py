@@ -1,5 +1,6 @@
-"""Celery workers with a real Redis: a dossier goes through a worker; a worker killed mid-dossier
-loses nothing and does nothing twice; batch re-checks on the workers and in-process.
+"""Celery workers with a real Redis: a dossier goes through a worker, page by page (a chord); a
+worker killed mid-dossier loses nothing and does nothing twice; batch re-checks on the workers and
+in-process; `batch resume` sends again only what the broker lost.
 
 Skipped with the reason when Redis does not answer (``FILINGCHECK_TEST_REDIS_URL``, default
 ``redis://127.0.0.1:6379/0``). Deselect with ``-m "not workers"``.
@@ -17,7 +18,8 @@ from rich.console import Console
 from sqlalchemy import func, select
 
 from filingcheck.batch import run_batch
-from filingcheck.store.tables import AuditEvent, BatchItem, FindingRow, OcrResult, Page
+from filingcheck.resume import live_work, resume
+from filingcheck.store.tables import AuditEvent, BatchItem, FindingRow, OcrResult, Page, Submission
 from filingcheck.tasks import CeleryRunner, make_app
 from tests.workerkit import (
     Site,
@@ -61,12 +63,12 @@ def count(site: Site, table, submission_id: str, **where: str) -> int:  # type: 
         return int(session.scalar(query) or 0)
 
 
-def assert_done_once(site: Site, submission_id: str) -> None:
+def assert_done_once(site: Site, submission_id: str, pages: int = 2) -> None:
     row = site.row(submission_id)
     assert row.status == "done", (row.status, row.error_code, row.error_message, site.logs())
-    assert row.report is not None and len(row.report["pages"]) == 2
-    assert count(site, Page, submission_id) == 2
-    assert count(site, OcrResult, submission_id) == 2
+    assert row.report is not None and len(row.report["pages"]) == pages
+    assert count(site, Page, submission_id) == pages
+    assert count(site, OcrResult, submission_id) == pages
     assert count(site, FindingRow, submission_id) == len(row.report["findings"])
     assert count(site, AuditEvent, submission_id, action="submission.processed") == 1
 
@@ -108,7 +110,8 @@ def test_a_killed_pool_process_is_replaced_and_the_dossier_completes(site: Site)
         "the dossier after the kill", lambda: site.row(submission_id).status in ("done", "failed"), WAIT
     )
     assert_done_once(site, submission_id)
-    assert site.row(submission_id).attempts == 2
+    # Killed in a page task, the submission's claim was untouched; killed while claiming, taken over.
+    assert site.row(submission_id).attempts in (1, 2)
 
 
 @pytest.mark.skipif(
@@ -184,12 +187,62 @@ def test_a_redis_restart_loses_no_submission(site: Site) -> None:
         restart_redis()
     finally:
         ensure_redis()
-    # The dossier being read finishes: its result goes to the database, not to Redis.
+    # The dossier being read finishes: its result goes to the database, not to Redis. Its page
+    # tasks still queued and its chord's counter died with Redis: resume sends it again.
+    runner = runner_of(site)
+    resume(site.db, runner, live_work(runner.celery, runner.queue), grace=0)
     site.wait("the running dossier", lambda: site.row(running).status in ("done", "failed"), WAIT)
     assert_done_once(site, running)
     # The queued message died with Redis (no persistence); the submission did not: it is still
-    # queued in the database, and sending it again (as `serve` does at its start) completes it.
+    # queued in the database, and `batch resume` sends it again (and the page tasks lost with
+    # the running one's chord, if any).
     assert site.row(waiting).status == "queued"
-    runner_of(site).submit(waiting)
+    runner = runner_of(site)
+    resume(site.db, runner, live_work(runner.celery, runner.queue), grace=0)
     site.wait("the re-sent dossier", lambda: site.row(waiting).status in ("done", "failed"), WAIT)
     assert_done_once(site, waiting)
+
+
+def test_a_dossier_is_read_page_by_page_across_worker_processes(site: Site) -> None:
+    submission_id = site.add_submission(small_pdf(pages=3, label="fan-out"))
+    site.start_worker(concurrency=2)
+    runner_of(site).submit(submission_id)
+    site.wait("the dossier", lambda: site.row(submission_id).status in ("done", "failed"), WAIT)
+    assert_done_once(site, submission_id, pages=3)
+    assert site.row(submission_id).attempts == 1
+    logs = site.logs()
+    # One task per page, then one that assembled the dossier from the cache.
+    assert logs.count("Task filingcheck.read_page[") >= 3 and "succeeded" in logs, logs
+    assert len(set(_pages_read(logs))) == 3, logs
+    assert "Task filingcheck.assemble[" in logs, logs
+    seals_and_readings = list((site.root / "data" / "cache" / "ocr").rglob("*.json"))
+    assert len(seals_and_readings) == 6  # a reading and a seal entry per page
+
+
+def _pages_read(logs: str) -> list[str]:
+    """The ids of the page tasks that succeeded, from the worker's INFO log."""
+    import re
+
+    return re.findall(r"Task filingcheck\.read_page\[([0-9a-f-]+)\] succeeded", logs)
+
+
+def test_resume_sends_again_only_what_the_broker_lost(site: Site) -> None:
+    lost_queued = site.add_submission(small_pdf(label="lost queued"))
+    lost_running = site.add_submission(small_pdf(label="lost running"))
+    on_its_way = site.add_submission(small_pdf(label="on its way"))
+    with site.db.session() as session:
+        row = session.get(Submission, lost_running)
+        row.status, row.claim_token, row.stage = "running", "a-task-that-died-with-redis", "ocr"
+    runner = runner_of(site)
+    runner.submit(on_its_way)  # waiting in the queue: live, not sent again
+    first = resume(site.db, runner, live_work(runner.celery, runner.queue), grace=0)
+    assert sorted(first.submissions) == sorted([lost_queued, lost_running])
+    assert site.row(lost_running).status == "queued"
+    # Everything is in the queue now: a second resume sends nothing.
+    live = live_work(runner.celery, runner.queue)
+    assert {lost_queued, lost_running, on_its_way} <= live.submissions
+    assert resume(site.db, runner, live, grace=0).submissions == []
+    site.start_worker()
+    for submission_id in (lost_queued, lost_running, on_its_way):
+        site.wait("the dossiers", lambda s=submission_id: site.row(s).status in ("done", "failed"), WAIT)
+        assert_done_once(site, submission_id)

@@ -218,3 +218,32 @@ def _print(console: Console, outcome: BatchOutcome) -> None:
             row["error_code"] or "",
         )
     console.print(table)
+
+
+def run_resume(console: Console, grace: float = 60.0, settings: Settings | None = None) -> int:
+    """Send again what the broker lost (see ``filingcheck.resume``); the number of things sent."""
+    from filingcheck.resume import ResumeUnavailableError, live_work, resume
+    from filingcheck.tasks import CeleryRunner, make_app
+
+    settings = settings or Settings()
+    if not settings.broker_url:
+        raise ResumeUnavailableError(
+            "set FILINGCHECK_BROKER_URL: without a broker, `serve` queues unfinished work at its start"
+        )
+    runner = CeleryRunner(make_app(settings))
+    db = Database(settings.resolved_database_url)
+    db.migrate()
+    try:
+        live = live_work(runner.celery, runner.queue)
+        done = resume(db, runner, live, grace)
+    finally:
+        db.dispose()
+    console.print(
+        f"still on their way: {done.live_submissions} submission(s), {done.live_items} batch item(s); "
+        f"sent again: {len(done.submissions)} submission(s), {len(done.items)} batch item(s)"
+    )
+    for submission_id in done.submissions:
+        console.print(f"  submission {submission_id}")
+    for batch_id, submission_id in done.items:
+        console.print(f"  batch {batch_id} submission {submission_id}")
+    return len(done.submissions) + len(done.items)

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from filingcheck import __version__
+from filingcheck.cli_notice import notice
 from filingcheck.models import ApplicationType, InputError, Report, Status, Submission, Verdict
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Check scanned health-food dossiers.")
@@ -294,8 +295,11 @@ def serve(
         f"filingcheck {__version__}: database {safe_url(services.settings.resolved_database_url)}, "
         f"files in {services.files.root}"
     )
-    console.print(f"reviewer page http://{host}:{port}/review · API docs http://{host}:{port}/api/docs")
-    uvicorn.run(create_app(services), host=host, port=port, log_level="info")
+    console.print(f"reviewer page http://{host}:{port}/review · OpenAPI http://{host}:{port}/api/v1/openapi.json")
+    from filingcheck.logsafe import uvicorn_log_config
+
+    log_config = uvicorn_log_config("info")  # identity and phone numbers masked in every line
+    uvicorn.run(create_app(services), host=host, port=port, log_level="info", log_config=log_config)
 
 
 @app.command()
@@ -323,6 +327,8 @@ def worker(
         ["worker", f"--concurrency={concurrency or settings.workers}", f"--loglevel={loglevel}", "-Q", queue]
     )
 
+
+app.command("notice")(notice)
 
 batch_app = typer.Typer(no_args_is_help=True, help="Work on many stored submissions at once.")
 app.add_typer(batch_app, name="batch")
@@ -365,6 +371,23 @@ def batch_reprocess(
         console.print(f"changed verdicts written to {csv_path}")
     if outcome.timed_out:
         raise typer.Exit(Exit.INTERNAL_ERROR)
+
+
+@batch_app.command("resume")
+def batch_resume(
+    grace: Annotated[
+        float, typer.Option(help="leave alone what started less than S seconds ago", min=0)
+    ] = 60.0,
+) -> None:
+    """Send again the submissions and batch items the broker lost (e.g. a Redis restart), once each."""
+    from filingcheck.batch import run_resume
+    from filingcheck.resume import ResumeUnavailableError
+
+    try:
+        run_resume(console, grace)
+    except ResumeUnavailableError as exc:
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(Exit.USAGE) from None
 
 
 users_app = typer.Typer(no_args_is_help=True, help="Manage the service's users and API tokens.")
@@ -440,4 +463,7 @@ def version() -> None:
 
 
 def main() -> None:
+    from filingcheck.logsafe import configure
+
+    configure()  # identity and phone numbers are masked in whatever the commands log
     app()

@@ -12,6 +12,7 @@ from filingcheck.crosscheck import CheckSettings
 from filingcheck.ocr import OcrSettings, PrepareSettings, RasterSettings
 from filingcheck.ocr.seals import SealSettings
 from filingcheck.pipeline import Mode, PipelineSettings
+from filingcheck.reporting.notice import NoticeSettings
 
 
 class Settings(BaseSettings):
@@ -33,6 +34,13 @@ class Settings(BaseSettings):
     ocr_cache: bool = True
     low_confidence: float = Field(default=0.90, ge=0.0, le=1.0)
     report_validity_years: int = Field(default=5, ge=1)
+    notice_office: str = NoticeSettings.office
+    notice_correction_days: int = Field(default=NoticeSettings.correction_days, ge=1, le=365)
+    notice_font: Path | None = None
+
+    def notice(self) -> NoticeSettings:
+        """The correction notice's issuer, deadline and font."""
+        return NoticeSettings(self.notice_office, self.notice_correction_days, self.notice_font)
 
     def pipeline(self) -> PipelineSettings:
         return PipelineSettings(

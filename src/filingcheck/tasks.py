@@ -7,34 +7,48 @@ after its worker died takes the work over, and any other copy, or a re-run of fi
 nothing. Messages are acknowledged only when a task ends (``acks_late``), and a task whose worker
 process was killed goes back to the queue (``task_reject_on_worker_lost``).
 
-One task per submission: its pages are read one after another in the worker process, so
-``--concurrency`` is the number of submissions (and pages) read at once. The OCR cache makes a
-re-delivered submission skip every page its dead worker had read already.
+A submission is a chord: ``filingcheck.process`` claims it and fans out one
+``filingcheck.read_page`` per paper page, which reads the page into the OCR cache (reading, and
+seals with their text); when all have ended, ``filingcheck.assemble`` takes the claim over and
+runs extraction and checks from the cache, and stores the results. A page task delivered again
+finds its page cached; one that keeps killing its worker gives up after ``MAX_TAKEOVERS`` tries
+and leaves the page to the assembling task. Without a result backend (needed to join a chord;
+Redis brokers get one by default) or with ``FILINGCHECK_PAGE_TASKS=false``, the process task reads
+the pages itself, one after another.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from celery import Celery, Task
+from celery import Celery, Task, chord
 from celery.signals import worker_process_init, worker_process_shutdown
+from kombu.exceptions import OperationalError as KombuOperationalError
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from filingcheck.config import Settings
+from filingcheck.logsafe import mask_celery_logs
 from filingcheck.ocr import build_engine
-from filingcheck.service.processing import Processor
+from filingcheck.service.processing import MAX_TAKEOVERS, Processor
 from filingcheck.service.reprocess import Reprocessor
 from filingcheck.service.settings import ServiceSettings
 from filingcheck.store.db import Database
 from filingcheck.store.files import FileStore
 
 log = logging.getLogger(__name__)
+mask_celery_logs()  # identity and phone numbers never reach the worker's log
 QUEUE = "filingcheck"
 PROCESS = "filingcheck.process"
 REPROCESS = "filingcheck.reprocess"
+READ_PAGE = "filingcheck.read_page"
+ASSEMBLE = "filingcheck.assemble"
+# Page task results only count the chord's parts; nobody reads them later.
+RESULT_EXPIRES = 24 * 3600
 
 
 class WorkerSettings(BaseSettings):
@@ -52,6 +66,10 @@ class WorkerSettings(BaseSettings):
     # hard time limit, or a long task still running would be handed out a second time.
     visibility_timeout: int | None = Field(default=None, ge=5)
     unacked_restore_interval: int = Field(default=10, ge=1)
+    # Joins the page tasks of a chord; by default the broker itself when it is Redis.
+    result_backend: str | None = None
+    # One task per page (a chord); false: one task reads all pages of its submission.
+    page_tasks: bool = True
 
     @property
     def soft_limit(self) -> int:
@@ -61,9 +79,20 @@ class WorkerSettings(BaseSettings):
     def visibility(self) -> int:
         return self.visibility_timeout or self.task_time_limit + 300
 
+    def backend(self, broker_url: str | None) -> str | None:
+        if self.result_backend:
+            return self.result_backend
+        redis = broker_url is not None and broker_url.startswith(("redis://", "rediss://"))
+        return broker_url if redis else None
+
 
 def celery_config(settings: Settings, worker: WorkerSettings) -> dict[str, Any]:
+    backend = worker.backend(settings.broker_url)
     return {
+        "result_backend": backend,
+        "result_expires": RESULT_EXPIRES,
+        # Read by the process task: fan pages out only where a chord can be joined.
+        "filingcheck_page_tasks": bool(backend and worker.page_tasks),
         "broker_url": settings.broker_url or "memory://",
         "broker_connection_retry_on_startup": True,
         "broker_transport_options": {
@@ -101,6 +130,8 @@ class WorkerState:
     db: Database
     processor: Processor
     reprocessor: Reprocessor
+    # Delivery counts of page tasks (a page that kills its worker must not come back for ever).
+    attempts_dir: Path
 
 
 _STATE: dict[str, WorkerState] = {}
@@ -119,7 +150,7 @@ def build_state() -> WorkerState:
     db = Database(settings.resolved_database_url)
     files = FileStore(settings.data_dir / "files")
     processor = Processor(db, files, settings, ServiceSettings())
-    return WorkerState(db, processor, Reprocessor(processor))
+    return WorkerState(db, processor, Reprocessor(processor), settings.data_dir / "cache" / "tasks")
 
 
 def state() -> WorkerState:
@@ -141,10 +172,80 @@ def _shutdown_worker_process(**_: Any) -> None:
         built.db.dispose()
 
 
-@app.task(name=PROCESS, bind=True)  # type: ignore[untyped-decorator]
+# The database went away under a task (a restart, a failover): the task is sent again later with
+# the same id, so it takes its own claim over; acked as failed, the submission would stay running.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+@app.task(  # type: ignore[untyped-decorator]
+    name=PROCESS,
+    bind=True,
+    autoretry_for=DATABASE_DOWN,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=False,
+    max_retries=20,
+)
 def process_task(self: Task, submission_id: str) -> None:
-    """Process one stored submission (a no-op unless it is queued or this very task had it)."""
-    state().processor.run(submission_id, token=self.request.id)
+    """Claim one stored submission and fan its pages out (or read them here); a no-op unless it
+    is queued or this very task had it."""
+    processor = state().processor
+    if not processor.claim(submission_id, token=self.request.id):
+        return
+    pages = processor.page_numbers(submission_id) if self.app.conf.get("filingcheck_page_tasks") else []
+    if len(pages) < 2 or processor.settings.pipeline().cache_dir is None:
+        processor.process_claimed(submission_id)
+        return
+    header = [read_page_task.si(submission_id, n) for n in pages]
+    chord(header)(assemble_task.si(submission_id, self.request.id))
+
+
+@app.task(name=READ_PAGE, bind=True, ignore_result=False)  # type: ignore[untyped-decorator]
+def read_page_task(self: Task, submission_id: str, page: int) -> int:
+    """Read one page into the OCR cache. Never raises: a chord with a failed part would never
+    assemble, and the assembling task reads any page missing from the cache itself."""
+    current = state()
+    attempt = _count_attempt(current.attempts_dir, str(self.request.id))
+    if attempt > MAX_TAKEOVERS:
+        log.warning("page %d of %s stopped its worker %d times: left to the assembly", page, submission_id,
+                    attempt - 1)  # fmt: skip
+    else:
+        try:
+            current.processor.cache_page(submission_id, page)
+        except Exception:
+            log.exception("reading page %d of %s into the cache failed", page, submission_id)
+    # Only a delivery that dies before this line counts again.
+    (current.attempts_dir / str(self.request.id)).unlink(missing_ok=True)
+    return page
+
+
+@app.task(  # type: ignore[untyped-decorator]
+    name=ASSEMBLE,
+    bind=True,
+    autoretry_for=DATABASE_DOWN,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=False,
+    max_retries=20,
+)
+def assemble_task(self: Task, submission_id: str, token: str) -> None:
+    """Extraction and checks of a submission whose pages are in the cache; results to the database."""
+    processor = state().processor
+    if processor.hand_over(submission_id, token, str(self.request.id)):
+        processor.process_claimed(submission_id)
+
+
+def _count_attempt(folder: Path, task_id: str) -> int:
+    """This delivery's number (1 the first time). The count lives beside the OCR cache, which
+    every worker shares, so a redelivery to another worker sees it too."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / task_id
+    try:
+        attempt = int(path.read_text() or 0) + 1
+    except (OSError, ValueError):
+        attempt = 1
+    path.write_text(str(attempt))
+    return attempt
 
 
 @app.task(name=REPROCESS, bind=True)  # type: ignore[untyped-decorator]
@@ -164,10 +265,18 @@ class CeleryRunner:
         self.queue = str(self.celery.conf.task_default_queue)
 
     def submit(self, submission_id: str) -> None:
-        self.celery.send_task(PROCESS, args=[submission_id], queue=self.queue)
+        try:
+            # No result to wait for: without ignore_result a result backend on a Redis that is
+            # down holds the request for ~20 s and then raises (RuntimeError, not a kombu error).
+            self.celery.send_task(PROCESS, args=[submission_id], queue=self.queue, ignore_result=True)
+        except KombuOperationalError as exc:
+            # The submission is committed as queued: an error here would make the client upload it
+            # twice. `serve` sends every queued submission again at its next start.
+            log.warning("queue unavailable, %s stays queued until the next start: %s", submission_id, exc)
 
     def submit_reprocess(self, batch_id: str, submission_id: str) -> None:
-        self.celery.send_task(REPROCESS, args=[batch_id, submission_id], queue=self.queue)
+        # No result to wait for (see ``submit``): the item's outcome is in the database.
+        self.celery.send_task(REPROCESS, args=[batch_id, submission_id], queue=self.queue, ignore_result=True)
 
     def shutdown(self) -> None:
         return None

@@ -11,9 +11,9 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from filingcheck import __version__
+from filingcheck import __version__, logsafe
 from filingcheck.api import errors
-from filingcheck.api.errors import error_response
+from filingcheck.api.limits import BodyLimit
 from filingcheck.api.routes import api_router
 from filingcheck.api.web import LoginRequiredError
 from filingcheck.api.web import router as web_router
@@ -39,6 +39,7 @@ def create_app(services: Services | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        logsafe.install()  # whoever started us configured logging by now (uvicorn, a test)
         await run_in_threadpool(services.start)
         try:
             yield
@@ -49,7 +50,9 @@ def create_app(services: Services | None = None) -> FastAPI:
         title="filingcheck",
         version=__version__,
         description=DESCRIPTION,
-        docs_url="/api/docs",
+        # No Swagger UI: FastAPI's page loads its scripts from a CDN (nothing from elsewhere, and
+        # intake offices may be offline). The document itself is served below.
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
         lifespan=lifespan,
@@ -66,18 +69,13 @@ def create_app(services: Services | None = None) -> FastAPI:
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        # Refuse an oversized upload before its body is read (each file is checked again later).
-        length = request.headers.get("content-length", "")
-        limit = services.service.max_upload_bytes * 2
-        if request.method == "POST" and length.isdigit() and int(length) > limit:
-            return error_response(
-                413, "too_large", f"the request is over {limit / 2**20:.0f} MB (FILINGCHECK_MAX_UPLOAD_MB)"
-            )
         response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if not request.url.path.startswith("/api/docs"):
-            response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy", CSP)
         return response
 
+    # Outermost of our layers: an oversized body is refused by its header, or cut off as it streams
+    # in, before the form parser spools it (each file is checked against its own limit later).
+    app.add_middleware(BodyLimit, limit=lambda: services.service.max_request_bytes)
     return app

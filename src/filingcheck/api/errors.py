@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from typing import Any
 
@@ -9,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from filingcheck.models import InputError
@@ -29,6 +31,8 @@ HTTP_CODES = {
     422: "invalid_request",
 }
 ACCOUNT_STATUS = {"user_exists": 409, "user_not_found": 404}
+# A full disk (or quota) under the file store: the client may send the same upload again later.
+DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 class ErrorOut(BaseModel):
@@ -90,6 +94,24 @@ def install(app: FastAPI) -> None:
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = HTTP_CODES.get(exc.status_code, "error")
         return error_response(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def database_down(request: Request, exc: Exception) -> JSONResponse:
+        # The database is restarting or unreachable: nothing was committed, the client retries.
+        name = exc.__class__.__name__
+        log.error("database unavailable on %s %s: %s", request.method, request.url.path, name)
+        message = "the database is unavailable; nothing was changed, try again shortly"
+        return error_response(503, "database_unavailable", message, {"Retry-After": "5"})
+
+    @app.exception_handler(OSError)
+    async def os_error(request: Request, exc: OSError) -> JSONResponse:
+        if exc.errno in DISK_FULL:
+            log.error("file store full on %s %s", request.method, request.url.path)
+            return error_response(
+                507, "storage_full", "the file store is full; nothing was stored, send it again later"
+            )
+        return await internal(request, exc)
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> JSONResponse:

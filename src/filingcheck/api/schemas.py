@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from filingcheck.models import Finding, Report, Status
+from filingcheck.store.accounts import NAME_PATTERN
 from filingcheck.store.tables import (
     AuditEvent,
     ReviewDecision,
@@ -17,6 +19,16 @@ from filingcheck.store.tables import (
     UploadedFile,
     User,
 )
+
+
+def _iso_date_only(value: object) -> object:
+    """Pydantic would read ``0.0`` or ``1700000000`` as a Unix time; a filter date is YYYY-MM-DD."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a date is YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
 
 
 class SubmissionCreated(BaseModel):
@@ -130,7 +142,9 @@ class DecisionIn(BaseModel):
         default=None,
         description="with override: the outcome instead of the default (pass, fail, not_applicable)",
     )
-    reason: str = Field(min_length=1, max_length=2000, description="why; kept in the audit log")
+    reason: str = Field(
+        min_length=1, max_length=2000, pattern=r"\S", description="why (not blank); kept in the audit log"
+    )
 
 
 class DecisionResult(BaseModel):
@@ -142,7 +156,8 @@ class DecisionResult(BaseModel):
 class UserIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=100)
+    # The pattern the store enforces, stated here so the schema promises only what is accepted.
+    name: str = Field(min_length=1, max_length=100, pattern=NAME_PATTERN.pattern)
     role: Role
     password: str | None = Field(default=None, min_length=8, max_length=200)
 

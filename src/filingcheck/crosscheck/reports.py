@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from filingcheck.models import DocType, Dossier, FieldName, FieldValue, Source
@@ -43,7 +44,29 @@ def report_groups(dossier: Dossier) -> list[ReportGroup]:
             group.declared_pages = group.declared_pages or int(v.value.split("/")[1])
     for group in groups.values():
         group.pages.sort()
-    return [groups[i] for i in sorted(groups)]
+    return _join_split_reports([groups[i] for i in sorted(groups)])
+
+
+def _number_key(group: ReportGroup) -> str:
+    number = group.first(FieldName.REPORT_NUMBER)
+    return re.sub(r"[^0-9A-Za-z]", "", number.value).upper() if number else ""
+
+
+def _join_split_reports(groups: list[ReportGroup]) -> list[ReportGroup]:
+    """Join neighbouring groups whose report numbers differ only in punctuation: extraction keys
+    reports by the number as read, so one stray dot (2021-B.J-43225 on page 2 of 2021-BJ-43225)
+    split a two-page report in two, and every page-2 check then missed its fields."""
+    out: list[ReportGroup] = []
+    for group in groups:
+        last = out[-1] if out else None
+        if last is not None and _number_key(group) and _number_key(group) == _number_key(last):
+            for name, values in group.fields.items():
+                last.fields.setdefault(name, []).extend(values)
+            last.pages = sorted({*last.pages, *group.pages})
+            last.declared_pages = last.declared_pages or group.declared_pages
+            continue
+        out.append(group)
+    return out
 
 
 def application_fields(dossier: Dossier, index: int) -> dict[FieldName, FieldValue]:

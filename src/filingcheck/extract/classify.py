@@ -72,11 +72,17 @@ def classify_page(ocr: PageOcr) -> Classification:
     """The page's document type; a sparse page naming product and applicant is a cover sheet."""
     if not ocr.lines:
         return Classification(DocType.OTHER_TEXT, 0.2)
+    chars = sum(len(ln.text) for ln in ocr.lines)
+    sparse = len(ocr.lines) <= SPARSE_LINES and chars < SPARSE_CHARS
     title = normalise(
         "".join(
             ln.text
             for ln in ocr.lines
-            if ln.bbox.y1 <= TITLE_ZONE * ocr.height and len(normalise(ln.text)) <= TITLE_CHARS
+            if ln.bbox.y1 <= TITLE_ZONE * ocr.height
+            and len(normalise(ln.text)) <= TITLE_CHARS
+            # On a sparse page, text set flush right at the top is a cover sheet's item name
+            # (申请人身份证、营业执照…), even where its number was not read: it names another document.
+            and not (sparse and _flush_top_right(ln.bbox.x0, ln.bbox.x1, ocr.width))
         )
     )
     body = normalise("".join(ln.text for ln in ocr.lines))
@@ -89,8 +95,7 @@ def classify_page(ocr: PageOcr) -> Classification:
             elif word in body:
                 score += BODY_WEIGHT * weight
         scores[doc_type] = score
-    chars = sum(len(ln.text) for ln in ocr.lines)
-    if len(ocr.lines) <= SPARSE_LINES and chars < SPARSE_CHARS:
+    if sparse:
         if _item_name_top_right(ocr):
             # The item name names another document ("资料1：保健食品注册申请表"): it must not vote.
             return Classification(DocType.COVER_SHEET, COVER_CONFIDENCE)
@@ -103,6 +108,11 @@ def classify_page(ocr: PageOcr) -> Classification:
         return Classification(DocType.OTHER_TEXT, 0.5)
     confidence = min(1.0, 0.5 + (best_score - runner_up) / 20)
     return Classification(best, round(confidence, 3))
+
+
+def _flush_top_right(x0: int, x1: int, width: int) -> bool:
+    """A line that starts right of the middle and runs to the right margin (not a centred title)."""
+    return x0 >= 0.45 * width and x1 >= 0.8 * width
 
 
 def _item_name_top_right(ocr: PageOcr) -> bool:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from filingcheck.extract.cells import grid_fields
 from filingcheck.extract.evidence import field_from_pieces
 from filingcheck.extract.labels import ALL_LABELS, FORM_LABELS
 from filingcheck.extract.layout import (
     match_label,
     match_label_tail,
+    match_lost_head,
     match_split_label,
     merge_wrapped_labels,
     value_pieces,
@@ -36,16 +38,32 @@ def labelled_fields(
             if split is not None:
                 line, match = split
             else:
-                match = match_label_tail(line, lines, vocab)
+                match = match_label_tail(line, lines, vocab) or match_lost_head(line, lines, vocab)
         if match is None or match.field in found:
             continue
         pieces = value_pieces(line, match, lines, stop_labels)
         note = None if match.score == 100 else f"label read as {line.text[: len(match.label)]!r}"
+        if match.score < 100 and len(match.label) == 1:
+            note = f"label read as {match.label!r} (its first character was not read)"
         value = field_from_pieces(match.field, pieces, ocr, document, note=note)
         if value is not None and value.value:
             found[match.field] = value
     return list(found.values())
 
 
+def form_fields(
+    ocr: PageOcr,
+    document: DocType,
+    vocab: Mapping[FieldName, Sequence[str]],
+    stop_labels: Sequence[str] = ALL_LABELS,
+) -> list[FieldValue]:
+    """A ruled form read cell by cell; the line reader gives what no cell did (no grid found,
+    a label outside the table, a text-layer page, a reading cached before grids)."""
+    found = {value.name: value for value in grid_fields(ocr, document, vocab, stop_labels)}
+    for value in labelled_fields(ocr, document, vocab, stop_labels):
+        found.setdefault(value.name, value)
+    return list(found.values())
+
+
 def application_form_fields(ocr: PageOcr) -> list[FieldValue]:
-    return labelled_fields(ocr, DocType.APPLICATION_FORM, FORM_LABELS)
+    return form_fields(ocr, DocType.APPLICATION_FORM, FORM_LABELS)

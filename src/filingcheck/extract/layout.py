@@ -250,6 +250,38 @@ def match_label_tail(
     return None
 
 
+def match_lost_head(
+    line: OcrLine, lines: Sequence[OcrLine], vocab: Mapping[FieldName, Sequence[str]]
+) -> LabelMatch | None:
+    """A letter-spaced two-character label whose head OCR did not read at all (``型`` of 类　　型):
+    the tail alone, of one field's label only, with nothing read just left of it, and right-aligned
+    with full labels of its column (spread labels all end at the column's right edge)."""
+    text = normalise_with_map(line.text).text
+    if len(text) != 1:
+        return None
+    fields = {
+        field for field, labels in vocab.items() for label in labels if len(label) == 2 and label[1] == text
+    }
+    if len(fields) != 1:
+        return None
+    h = line.bbox.height
+    if any(
+        other is not line and same_row(other, line) and 0 <= line.bbox.x0 - other.bbox.x1 <= 4 * h
+        for other in lines
+    ):
+        return None  # a head was read: the split-label reader's case, or not a label at all
+    aligned = any(
+        other is not line
+        and other.bbox.x0 < line.bbox.x0 - h
+        and abs(other.bbox.x1 - line.bbox.x1) <= 0.6 * h
+        and match_label(other, vocab) is not None
+        for other in lines
+    )
+    if not aligned:
+        return None
+    return LabelMatch(field=fields.pop(), label=text, score=50.0, value_start=len(line.text))
+
+
 def merge_wrapped_labels(lines: Sequence[OcrLine], vocab: Mapping[FieldName, Sequence[str]]) -> list[OcrLine]:
     """Join a label that wrapped inside a narrow label cell (``试制单位名`` over ``称``) into one line."""
     out = list(lines)

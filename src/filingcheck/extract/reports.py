@@ -6,7 +6,7 @@ import re
 
 from filingcheck.extract.dates import find_dates, parse_date
 from filingcheck.extract.evidence import field_from_pieces
-from filingcheck.extract.form import labelled_fields
+from filingcheck.extract.form import form_fields, labelled_fields
 from filingcheck.extract.labels import REPORT_LABELS
 from filingcheck.extract.layout import Piece, match_label
 from filingcheck.models import BBox, DocType, FieldName, FieldValue, OcrLine, PageOcr, Source
@@ -51,7 +51,7 @@ def test_report_fields(ocr: PageOcr) -> list[FieldValue]:
 
 def test_application_fields(ocr: PageOcr) -> list[FieldValue]:
     """The test application form (检验申请表): what the reports must repeat."""
-    return labelled_fields(ocr, DocType.TEST_APPLICATION_FORM, REPORT_LABELS)
+    return form_fields(ocr, DocType.TEST_APPLICATION_FORM, REPORT_LABELS)
 
 
 def page_of(text: str) -> tuple[int, int] | None:

@@ -11,6 +11,7 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from filingcheck.models.geometry import Affine, BBox
+from filingcheck.models.grid import TableGrid
 
 
 class OcrChar(BaseModel):
@@ -61,6 +62,8 @@ class PageOcr(BaseModel):
     lines: list[OcrLine] = Field(default_factory=list)
     to_upright: Affine = Field(default_factory=Affine.identity)
     seconds: float = 0.0
+    # Ruled tables on the page (full reads of scans only); empty in readings cached before grids.
+    tables: list[TableGrid] = Field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -97,14 +97,21 @@ def line_crops(grey: np.ndarray, ink: np.ndarray, count: int = 4) -> list[np.nda
     return crops
 
 
-def upside_down_votes(grey: np.ndarray, ink: np.ndarray, engine: OcrEngine) -> tuple[float, float]:
-    """Mean recogniser confidence of line crops as they are and turned 180°."""
-    upright, flipped = [], []
+def upside_down_votes(
+    grey: np.ndarray, ink: np.ndarray, engine: OcrEngine, decided_at: float = 0.4
+) -> tuple[float, float]:
+    """Mean recogniser confidence of line crops as they are and turned 180°.
+
+    Crops are read the longest first; once two agree with a margin of ``decided_at`` the vote
+    stops (most pages are decided there, saving half the reads).
+    """
+    upright: list[float] = []
+    flipped: list[float] = []
     for crop in line_crops(grey, ink):
-        a = engine.read_line(crop)
-        b = engine.read_line(cv2.rotate(crop, cv2.ROTATE_180))
-        upright.append(_weight(a))
-        flipped.append(_weight(b))
+        upright.append(_weight(engine.read_line(crop)))
+        flipped.append(_weight(engine.read_line(cv2.rotate(crop, cv2.ROTATE_180))))
+        if len(upright) >= 2 and abs(np.mean(upright) - np.mean(flipped)) >= decided_at:
+            break
     if not upright:
         return 0.0, 0.0
     return float(np.mean(upright)), float(np.mean(flipped))

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 
 from filingcheck.models import Affine, PageImage, UprightPage
-from filingcheck.ocr.engines.base import OcrEngine
+from filingcheck.ocr.engines.base import OcrEngine, OcrSettings, build_engine
 from filingcheck.ocr.orientation import detect_orientation, rotate_quarter
 
 
@@ -19,6 +19,10 @@ class PrepareSettings:
     deskew: bool = True
     min_rotation_confidence: float = 0.5
     min_skew: float = 0.15
+    # The upside-down vote reads line crops both ways; PP-OCR's recogniser tells the two apart
+    # reliably, Tesseract's does not (it reads many upside-down lines with confidence), so the
+    # vote uses this engine whatever engine reads the text.
+    orientation_engine: str = "rapidocr"
 
 
 def quarter_turn_map(rotation: int, width: int, height: int) -> Affine:
@@ -39,7 +43,7 @@ def prepare_page(page: PageImage, engine: OcrEngine, settings: PrepareSettings) 
     notes: list[str] = []
     rotation, skew, confidence = 0, 0.0, 1.0
     if settings.detect_rotation or settings.deskew:
-        found = detect_orientation(grey, engine)
+        found = detect_orientation(grey, _voter(engine, settings))
         confidence = found.confidence
         if settings.detect_rotation and found.rotation:
             if found.confidence >= settings.min_rotation_confidence:
@@ -52,6 +56,13 @@ def prepare_page(page: PageImage, engine: OcrEngine, settings: PrepareSettings) 
         if settings.deskew and (rotation == found.rotation) and abs(found.skew) >= settings.min_skew:
             skew = found.skew
     return turn_upright(page, rotation, skew, confidence, notes)
+
+
+def _voter(engine: OcrEngine, settings: PrepareSettings) -> OcrEngine:
+    """The engine that votes upright against upside down (built once per process)."""
+    if engine.info.name == settings.orientation_engine:
+        return engine
+    return build_engine(settings.orientation_engine, OcrSettings())
 
 
 def turn_upright(

@@ -8,10 +8,11 @@ import numpy as np
 
 from filingcheck.models import BBox, OcrLine, PageOcr, Seal, UprightPage
 from filingcheck.ocr.engines.base import OcrEngine
+from filingcheck.ocr.grid import detect_tables
 from filingcheck.ocr.rules import split_at_rules, vertical_rules
 from filingcheck.ocr.seals import suppress_seal_ink
 
-PREPROCESSING = "upright+deskew+seal-ink-suppressed+split-at-rules"
+PREPROCESSING = "upright+deskew+seal-ink-suppressed+split-at-rules+table-grid"
 
 
 def read_page(upright: UprightPage, engine: OcrEngine, seals: list[Seal], zone: float = 1.0) -> PageOcr:
@@ -27,6 +28,8 @@ def read_page(upright: UprightPage, engine: OcrEngine, seals: list[Seal], zone: 
     seal_boxes = [upright.to_upright.map_box(s.bbox) for s in seals]
     lines = [_mark_under_seal(line, seal_boxes) for line in lines]
     lines.sort(key=lambda line: (line.bbox.y0 + line.bbox.y1, line.bbox.x0))
+    # Ruled tables matter only on pages read whole (the forms), and need a vertical rule.
+    tables = detect_tables(text_image, heights[len(heights) // 2]) if zone >= 1.0 and rules else []
     return PageOcr(
         page=upright.page,
         engine=engine.info.model_copy(
@@ -36,6 +39,7 @@ def read_page(upright: UprightPage, engine: OcrEngine, seals: list[Seal], zone: 
         height=int(upright.image.shape[0]),
         lines=lines,
         to_upright=upright.to_upright,
+        tables=tables,
         seconds=round(time.perf_counter() - started, 3),
     )
 

@@ -11,7 +11,11 @@ from filingcheck.ocr.seals import suppress_seal_ink
 
 
 class EngineBoxReader:
-    """Re-reads a box (given on the scan) from the upright page with another engine, re-binarised."""
+    """Re-reads a box (given on the scan) from the upright page with another engine, re-binarised.
+
+    A value box may hold a wrapped value (an address over two lines): each text line in it is
+    read on its own and the readings are joined, as the first engine read them.
+    """
 
     def __init__(self, engine: OcrEngine, pages: dict[int, UprightPage]) -> None:
         self._engine = engine
@@ -31,4 +35,45 @@ class EngineBoxReader:
         grey = suppress_seal_ink(crop) if crop.ndim == 3 else crop
         grey = cv2.resize(grey, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
         _, binary = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-        return self._engine.read_line(np.ascontiguousarray(binary))
+        reads = [self._engine.read_line(np.ascontiguousarray(binary[y0:y1])) for y0, y1 in line_bands(binary)]
+        found = [line for line in reads if line is not None]
+        if not found:
+            return None
+        return OcrLine(
+            text="".join(line.text for line in found),
+            bbox=BBox(x0=0, y0=0, x1=binary.shape[1], y1=binary.shape[0]),
+            confidence=min(line.confidence for line in found),
+        )
+
+
+def line_bands(binary: np.ndarray, min_gap: float = 0.25) -> list[tuple[int, int]]:
+    """Row ranges of the text lines in a black-on-white crop, padded; the whole crop when it
+    holds one line (or no clear gap between lines).
+
+    Rows count as blank when nearly no ink crosses them; a gap must be at least ``min_gap`` of
+    the typical line height, so the space between a character's parts never splits it.
+    """
+    height = binary.shape[0]
+    ink_rows = (binary < 128).sum(axis=1) > max(1, binary.shape[1] // 400)
+    runs: list[list[int]] = []
+    for y, inked in enumerate(ink_rows):
+        if inked and runs and y - runs[-1][1] <= 1:
+            runs[-1][1] = y
+        elif inked:
+            runs.append([y, y])
+    if len(runs) < 2:
+        return [(0, height)]
+    typical = float(np.median([y1 - y0 + 1 for y0, y1 in runs]))
+    merged: list[list[int]] = [runs[0]]
+    for y0, y1 in runs[1:]:
+        if y0 - merged[-1][1] - 1 < min_gap * typical:
+            merged[-1][1] = y1
+        else:
+            merged.append([y0, y1])
+    # Specks (a dot of noise, a stray underline) are not lines of their own.
+    tallest = max(y1 - y0 + 1 for y0, y1 in merged)
+    lines = [(y0, y1) for y0, y1 in merged if y1 - y0 + 1 >= 0.4 * tallest]
+    if len(lines) < 2:
+        return [(0, height)]
+    pad = max(2, int(0.2 * tallest))
+    return [(max(0, y0 - pad), min(height, y1 + 1 + pad)) for y0, y1 in lines]

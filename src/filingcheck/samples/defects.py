@@ -28,7 +28,16 @@ DEFECTS: dict[str, str] = {
     "test_report.seals": "a two-page test report has neither a straddle seal nor a seal on its second page",
     "licence.uscc_checksum": "the licence's unified social credit code has a wrong check character",
     "licence.term_valid": "the licence term (营业期限) ended before the submission date",
+    "dossier.table_of_contents": "two neighbouring entries of the table of contents are swapped",
+    "dossier.paper_format": "the body text is set below 小四 (9–10 pt) throughout",
+    "dossier.paper_format:paper": "the formula page is printed on Letter or B5 paper, not A4",
+    "dossier.resubmission": "a repeated application without the earlier withdrawal or rejection notice",
+    "dossier.joint_recommendation": "the form names a second applicant; no recommendation letter is there",
+    "licence.matches_certificate": "a change application; the certificate names the holder differently",
+    "licence.matches_certificate:address": "a change application; the certificate has another holder address",
 }
+# Paper sizes (width × height mm) that are not A4 beyond the scanning tolerance.
+OTHER_PAPER = {"letter": (215.9, 279.4), "b5": (176.0, 250.0)}
 ELECTRONIC_FIELDS = (
     "product_name",
     "applicant_name",
@@ -243,6 +252,80 @@ def _term(f: Facts, rng: random.Random, variant: str | None) -> Defect:
     )
 
 
+def _toc_order(f: Facts, rng: random.Random, variant: str | None) -> Defect:
+    # Items 3–14: the form and the licence keep their places, so only the contents change.
+    i = rng.randrange(2, len(vocab.ITEMS) - 2)
+    f.toc_swap = (i, i + 1)
+    first, second = vocab.ITEMS[i], vocab.ITEMS[i + 1]
+    return Defect(
+        "dossier.table_of_contents",
+        None,
+        "order",
+        f"{first[0]}．{first[1]} before {second[0]}．{second[1]}",
+        f"{second[0]}．{second[1]} before {first[0]}．{first[1]}",
+        ("toc",),
+    )
+
+
+def _paper_format(f: Facts, rng: random.Random, variant: str | None) -> Defect:
+    if variant == "paper":
+        name = rng.choice(sorted(OTHER_PAPER))
+        f.odd_paper = OTHER_PAPER[name]
+        w, h = f.odd_paper
+        return Defect(
+            "dossier.paper_format",
+            "paper",
+            "paper_size",
+            "A4 210 × 297 mm",
+            f"{name} {w:g} × {h:g} mm",
+            ("odd_paper",),
+        )
+    if variant is not None:
+        raise ValueError(f"unknown dossier.paper_format variant {variant!r}; known: paper")
+    f.body_pt = rng.choice((9.0, 9.5, 10.0))
+    return Defect("dossier.paper_format", None, "type_size", "≥ 12 pt (小四)", f"{f.body_pt:g} pt", ())
+
+
+def _resubmission(f: Facts, rng: random.Random, variant: str | None) -> Defect:
+    f.resubmission = True
+    return Defect(
+        "dossier.resubmission",
+        None,
+        "resubmission",
+        "撤审通知书 or 不予批准通知书, and the reasons for applying again",
+        None,
+        (),
+    )
+
+
+def _joint(f: Facts, rng: random.Random, variant: str | None) -> Defect:
+    other = f.applicant.name
+    while other == f.applicant.name:
+        other = company_name(rng, place(rng))
+    f.co_applicant = other
+    return Defect(
+        "dossier.joint_recommendation",
+        None,
+        "applicant_name",
+        "联合申报负责人推荐书",
+        f.form_applicants,
+        ("form",),
+    )
+
+
+def _certificate(f: Facts, rng: random.Random, variant: str | None) -> Defect:
+    f.application_type = "domestic_change"
+    name, address = f.licence.name, f.licence.address
+    if variant == "address":
+        f.certificate = (name, other_number(rng, address, f.applicant.place.number))
+        field, expected, found = "licence_address", f.certificate[1], address
+    else:
+        other = swap_suffix(name) if rng.random() < 0.35 else one_char_off(rng, name, *_trade_span(name))
+        f.certificate = (other, address)
+        field, expected, found = "licence_name", other, name
+    return Defect("licence.matches_certificate", variant, field, expected, found, ("certificate", "licence"))
+
+
 APPLY: dict[str, Callable[[Facts, random.Random, str | None], Defect]] = {
     "applicant.matches_licence": _licence_name,
     "applicant.matches_seal": _seal,
@@ -254,6 +337,11 @@ APPLY: dict[str, Callable[[Facts, random.Random, str | None], Defect]] = {
     "test_report.seals": _report_seals,
     "licence.uscc_checksum": _checksum,
     "licence.term_valid": _term,
+    "dossier.table_of_contents": _toc_order,
+    "dossier.paper_format": _paper_format,
+    "dossier.resubmission": _resubmission,
+    "dossier.joint_recommendation": _joint,
+    "licence.matches_certificate": _certificate,
 }
 
 

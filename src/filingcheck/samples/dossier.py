@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import random
@@ -12,22 +13,25 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from filingcheck.samples import front, licence, plan, prose, reports, tech
+from filingcheck.samples import certificate, front, licence, plan, prose, reports, tech
 from filingcheck.samples.defects import DEFECTS, apply_defects
 from filingcheck.samples.electronic import write_electronic
 from filingcheck.samples.facts import APPLICATION_TYPE_TEXT, Facts, make_facts
 from filingcheck.samples.page import Ctx, DrawnPage, make_look
+from filingcheck.samples.paper import resize_sheet
 from filingcheck.samples.scan import PARAMS, ScanLevel, scan
 from filingcheck.samples.stamping import StampedPage, stamp_dossier
 
 GENERATOR_VERSION = "1.0"
+# Application types the generator draws: new products (section 二) and changes (六, with a certificate).
+APPLICATION_TYPES = ("domestic_new", "domestic_change")
 
 
 def paper_fields(f: Facts, formula: list[dict[str, Any]]) -> dict[str, Any]:
     """The true values as printed on paper (form, licence, formula)."""
     lic = f.licence
     return {
-        "applicant_name": f.applicant.name,
+        "applicant_name": f.form_applicants,
         "applicant_address": f.applicant.address,
         "product_name": f.product_name,
         "legal_representative": f.applicant.legal_rep,
@@ -79,6 +83,8 @@ def _draw(slot: plan.Slot, ctx: Ctx) -> DrawnPage:
         return front.draw_cover(ctx, slot.item or 0, (slot.args.get("odd") and f.odd_cover_product) or None)
     if slot.kind == "licence":
         return licence.draw_licence(ctx)
+    if slot.kind == "certificate":
+        return certificate.draw_certificate(ctx)
     if slot.kind == "formula":
         return tech.draw_formula(ctx)
     if slot.kind == "process":
@@ -120,8 +126,19 @@ def generate_dossier(
     n_pages: int | None = None,
     grey: bool = False,
     rotate_pages: bool = False,
+    defect_seed: int | None = None,
+    application_type: str = "domestic_new",
 ) -> dict[str, Any]:
-    """Write paper.pdf, electronic.pdf, submission.json and truth.json into ``out_dir``; return the truth."""
+    """Write paper.pdf, electronic.pdf, submission.json and truth.json into ``out_dir``; return the truth.
+
+    ``defect_seed`` (default ``seed``) drives only the defects' choices, so one dossier can carry
+    many different variants of a defect while every page the defect leaves alone stays identical.
+    ``application_type`` ``domestic_change`` adds the approval certificate (the defect
+    ``licence.matches_certificate`` makes a change application of its own)."""
+    if application_type not in APPLICATION_TYPES:
+        raise ValueError(
+            f"unknown application_type {application_type!r}; known: {', '.join(APPLICATION_TYPES)}"
+        )
     level = ScanLevel(scan)
     if isinstance(defects, str):
         defects = (defects,)
@@ -130,7 +147,14 @@ def generate_dossier(
         seed, rng, n_reports=rng.choice((1, 2, 2)) if profile == "compact" else rng.randint(3, 5)
     )
     look = make_look(rng, facts.applicant.place.district_code)
-    planted = apply_defects(facts, defects, random.Random(f"{seed}:defects"))
+    if application_type == "domestic_change":
+        facts.application_type = application_type
+        facts.certificate = (facts.licence.name, facts.licence.address)
+    planted = apply_defects(
+        facts, defects, random.Random(f"{seed if defect_seed is None else defect_seed}:defects")
+    )
+    if facts.body_pt is not None:
+        look = dataclasses.replace(look, body_pt=facts.body_pt)
     slots = _plan(facts, profile, n_pages, random.Random(f"{seed}:plan"))
     toc_pages: dict[int, int] = {}
     for number, slot in enumerate(slots, start=1):
@@ -147,7 +171,12 @@ def generate_dossier(
         turned = rot_rng.sample(range(len(drawn)), max(1, round(len(drawn) * rot_rng.uniform(0.15, 0.3))))
         for i in turned:
             rotations[i] = rot_rng.choice((90, 180, 270))
-    images, pages = _scan_pages(stamped, level, dpi, seed, grey, rotations)
+    odd = None
+    if facts.odd_paper is not None:
+        at = next(i for i, p in enumerate(stamped) if p.drawn.doc_type == "formula")
+        stamped[at].drawn.tags.add("odd_paper")
+        odd = (at + 1, facts.odd_paper)
+    images, pages = _scan_pages(stamped, level, dpi, seed, grey, rotations, odd)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     when = dt.datetime(facts.submitted_on.year, facts.submitted_on.month, facts.submitted_on.day).timetuple()
@@ -166,7 +195,12 @@ def generate_dossier(
     paper = paper_fields(facts, formula)
     electronic = electronic_fields(facts, paper)
     write_electronic(out_dir / "electronic.pdf", electronic, facts.submitted_on)
-    submission = {"application_type": "domestic_new", "submitted_on": facts.submitted_on.isoformat()}
+    submission: dict[str, Any] = {
+        "application_type": facts.application_type,
+        "submitted_on": facts.submitted_on.isoformat(),
+    }
+    if facts.resubmission:
+        submission["resubmission"] = True
     (out_dir / "submission.json").write_text(
         json.dumps(submission, ensure_ascii=False, indent=2) + "\n", "utf-8"
     )
@@ -182,6 +216,8 @@ def generate_dossier(
             "grey": grey,
             "rotate_pages": rotate_pages,
             "defects": sorted(set(defects)),
+            "defect_seed": defect_seed,
+            "application_type": application_type,
         },
         "style": {
             "body_font": look.body,
@@ -202,7 +238,13 @@ def generate_dossier(
 
 
 def _scan_pages(
-    stamped: list[StampedPage], level: ScanLevel, dpi: int, seed: int, grey: bool, rotations: list[int]
+    stamped: list[StampedPage],
+    level: ScanLevel,
+    dpi: int,
+    seed: int,
+    grey: bool,
+    rotations: list[int],
+    odd_paper: tuple[int, tuple[float, float]] | None = None,
 ) -> tuple[list[Image.Image], list[dict[str, Any]]]:
     images, pages = [], []
     for number, (page, rotation) in enumerate(zip(stamped, rotations, strict=True), start=1):
@@ -219,6 +261,11 @@ def _scan_pages(
         for seal, box in zip(page.seals, result.boxes, strict=True):
             if box is not None:
                 seals.append({"bbox": box, **seal.truth})
+        image = result.image
+        if odd_paper is not None and odd_paper[0] == number:
+            image, moved = resize_sheet(image, dpi, odd_paper[1], [s["bbox"] for s in seals])
+            for s, box in zip(seals, moved, strict=True):
+                s["bbox"] = box
         d = page.drawn
         pages.append(
             {
@@ -232,7 +279,7 @@ def _scan_pages(
                 "test_report": d.test_report,
             }
         )
-        images.append(Image.fromarray(result.image))
+        images.append(Image.fromarray(image))
     return images, pages
 
 

@@ -119,10 +119,26 @@ class Facts:
     electronic: dict[str, str] = field(default_factory=dict)
     formula_in_percent: bool = False
     unsealed_page: bool = False
+    # Defects of the whole dossier: contents entries swapped (positions in vocab.ITEMS), body type
+    # size, one page on another paper size, a repeated application without the earlier notice.
+    toc_swap: tuple[int, int] | None = None
+    body_pt: float | None = None
+    odd_paper: tuple[float, float] | None = None
+    resubmission: bool = False
+    # A second applicant written into the form's 申请人名称 beside the first (a joint application).
+    co_applicant: str | None = None
+    # A change application (domestic_change) carries the approval certificate: holder name, address.
+    application_type: str = "domestic_new"
+    certificate: tuple[str, str] | None = None
 
     def __post_init__(self) -> None:
         if not self.seal_name:
             self.seal_name = self.applicant.name
+
+    @property
+    def form_applicants(self) -> str:
+        """The form's 申请人名称: every applicant, separated by 、 as forms list them."""
+        return self.applicant.name + (f"、{self.co_applicant}" if self.co_applicant else "")
 
 
 def person(rng: random.Random) -> str:

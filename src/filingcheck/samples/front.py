@@ -23,7 +23,11 @@ def draw_toc(ctx: Ctx) -> DrawnPage:
     c.text(ctx.left, y, f"申 请 人：{f.applicant.name}", pt)
     y += ctx.em * 2.6
     width = ctx.right - ctx.left
-    for number, name, _ in vocab.ITEMS:
+    items = list(vocab.ITEMS)
+    if f.toc_swap:
+        a, b = f.toc_swap
+        items[a], items[b] = items[b], items[a]
+    for number, name, _ in items:
         label = f"{number}．{name}"
         page = ctx.toc_pages.get(number)
         lines = c.wrap(label, pt, width - 20)
@@ -44,7 +48,7 @@ def draw_toc(ctx: Ctx) -> DrawnPage:
         y - ctx.rng.uniform(10, 40),
         per_page=True,
     )
-    return DrawnPage(c, "table_of_contents", None, [stamp])
+    return DrawnPage(c, "table_of_contents", None, [stamp], {"toc"})
 
 
 def _form_rows(ctx: Ctx, width: float, label_width: float) -> list[list[Cell]]:
@@ -66,7 +70,7 @@ def _form_rows(ctx: Ctx, width: float, label_width: float) -> list[list[Cell]]:
         return [
             wide("产品名称", f.product_name),
             wide("申请类别", APPLICATION_TYPE_TEXT),
-            wide("申请人名称", f.applicant.name),
+            wide("申请人名称", f.form_applicants),
             wide("申请人地址", f.applicant.address),
             wide("法定代表人", f.applicant.legal_rep),
             wide("联系人", f.contact),
@@ -80,7 +84,7 @@ def _form_rows(ctx: Ctx, width: float, label_width: float) -> list[list[Cell]]:
     return [
         wide("产品名称", f.product_name),
         wide("申请类别", APPLICATION_TYPE_TEXT),
-        wide("申请人名称", f.applicant.name),
+        wide("申请人名称", f.form_applicants),
         wide("申请人地址", f.applicant.address),
         pair("法定代表人", f.applicant.legal_rep, "联系人", f.contact),
         pair("联系电话", f.phone, "剂型", f.form.name),

@@ -44,6 +44,11 @@ def _report(facts: Facts, i: int, with_application: bool) -> list[Slot]:
     return out
 
 
+def _certificate(facts: Facts) -> list[Slot]:
+    """A change application's copy of the approval certificate, filed after the licence."""
+    return [Slot("certificate", 2, "certificate")] if facts.application_type == "domestic_change" else []
+
+
 def _prose(item: int, k: int, priority: int) -> Slot:
     return Slot("prose", item, f"prose-{item}-{k}", priority)
 
@@ -54,6 +59,7 @@ def compact(facts: Facts, rng: random.Random) -> list[Slot]:
         *_form(rng.choice((1, 2))),
         Slot("cover", 2, "cover-2"),
         Slot("licence", 2, "licence"),
+        *_certificate(facts),
         Slot("formula", 7, "formula"),
     ]
     extra = rng.choice(("prose", "process", "standard", "label"))
@@ -74,7 +80,7 @@ def full(facts: Facts, rng: random.Random) -> list[Slot]:
         if item == 1:
             slots += _form(2)
         elif item == 2:
-            slots.append(Slot("licence", 2, "licence"))
+            slots += [Slot("licence", 2, "licence"), *_certificate(facts)]
         elif item == 7:
             slots += [Slot("formula", 7, "formula"), _prose(7, 0, 2)]
         elif item == 9:

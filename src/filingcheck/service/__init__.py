@@ -32,7 +32,13 @@ class Services:
     def upload_limits(self) -> UploadLimits:
         """The loaders' page and pixel limits, checked on uploads before they are stored."""
         s = self.settings
-        return UploadLimits(max_pages=s.max_pages, max_pixels=s.max_page_pixels, render_dpi=s.render_dpi)
+        return UploadLimits(
+            max_pages=s.max_pages,
+            max_pixels=s.max_page_pixels,
+            render_dpi=s.render_dpi,
+            check_memory_mb=self.service.upload_check_memory_mb,
+            check_seconds=self.service.upload_check_seconds,
+        )
 
     def start(self) -> None:
         """Migrate the database (unless told not to) and queue again what a stop interrupted."""

@@ -16,13 +16,21 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, case, or_, update
 from sqlalchemy.orm import Session
 
 from filingcheck.config import Settings
 from filingcheck.models import ApplicationType, InputError, Report
 from filingcheck.models import Submission as SubmissionMeta
-from filingcheck.pipeline import Inputs, PipelineSettings, Progress, Result, process_submission
+from filingcheck.pipeline import (
+    Inputs,
+    PipelineSettings,
+    Progress,
+    Result,
+    cache_paper_page,
+    page_sources,
+    process_submission,
+)
 from filingcheck.service.settings import ServiceSettings
 from filingcheck.store import audit
 from filingcheck.store.db import Database
@@ -67,10 +75,50 @@ class Processor:
         ``token`` names the queue task: the same task delivered again (its worker died while
         running it) takes the submission over; any other copy finds it claimed and does nothing.
         """
-        if not self._claim(submission_id, token):
-            if token is not None:
-                self._give_up_if_lost(submission_id, token)
-            return
+        if self.claim(submission_id, token):
+            self.process_claimed(submission_id)
+
+    def claim(self, submission_id: str, token: str | None = None) -> bool:
+        """Take a queued submission for ``token`` (or take it back for the same task delivered
+        again); a task that came back once too often fails it as ``worker_lost``."""
+        if self._claim(submission_id, token):
+            return True
+        if token is not None:
+            self._give_up_if_lost(submission_id, token)
+        return False
+
+    def hand_over(self, submission_id: str, token: str, successor: str) -> bool:
+        """Pass the claim of task ``token`` to task ``successor`` (the one that assembles the pages
+        the first one fanned out); ``successor`` delivered again takes it over like ``claim``.
+
+        The hand-over itself is not an attempt: a run without failures ends with ``attempts`` 1.
+        """
+        running = Submission.status == SubmissionStatus.RUNNING
+        with self.db.session() as session:
+            passed = session.execute(
+                update(Submission)
+                .where(Submission.id == submission_id, running, Submission.claim_token == token)
+                .values(claim_token=successor)
+            )
+            if passed.rowcount == 1:  # type: ignore[attr-defined]
+                return True
+            again = session.execute(
+                update(Submission)
+                .where(
+                    Submission.id == submission_id,
+                    running,
+                    Submission.claim_token == successor,
+                    Submission.attempts < MAX_TAKEOVERS,
+                )
+                .values(attempts=Submission.attempts + 1)
+            )
+            if again.rowcount == 1:  # type: ignore[attr-defined]
+                return True
+        self._give_up_if_lost(submission_id, successor)
+        return False
+
+    def process_claimed(self, submission_id: str) -> None:
+        """The pipeline on a submission this process has claimed, and its results stored."""
         try:
             report, pages = self.compute(submission_id)
             with self.db.session() as session:
@@ -94,6 +142,42 @@ class Processor:
             log.exception("processing %s failed", submission_id)
             message = f"processing failed ({exc.__class__.__name__}); the uploaded files are kept"
             self._finish(submission_id, SubmissionStatus.FAILED, "internal_error", "internal_error", message)
+
+    def paper_paths(self, submission_id: str) -> list[Path]:
+        """The paper files of a submission where the file store keeps them (read in place: the
+        loaders go by content, and a page's cache key by its pixels, not by a file name)."""
+        with self.db.session() as session:
+            row = _row(session, submission_id)
+            return [self.files.path_of(f.sha256) for f in row.files if f.role != "electronic"]
+
+    def page_numbers(self, submission_id: str) -> list[int]:
+        """The paper pages of a submission, counted from the files' headers."""
+        return sorted(page_sources(self.paper_paths(submission_id)))
+
+    def cache_page(self, submission_id: str, number: int) -> bool:
+        """Read page ``number`` of a running submission into the OCR cache and count it as done;
+        False (nothing read) when the submission is no longer running or has no such page."""
+        with self.db.session() as session:
+            row = get_submission(session, submission_id)
+            if row is None or row.status != SubmissionStatus.RUNNING:
+                return False
+        settings = self.settings.pipeline()
+        if settings.cache_dir is None:
+            return False
+        if not cache_paper_page(self.paper_paths(submission_id), number, settings):
+            return False
+        with self.db.session() as session:
+            # Capped at the total: a page task delivered twice must not count its page twice.
+            done = case(
+                (Submission.pages_done < Submission.pages_total, Submission.pages_done + 1),
+                else_=Submission.pages_done,
+            )
+            session.execute(
+                update(Submission)
+                .where(Submission.id == submission_id, Submission.status == SubmissionStatus.RUNNING)
+                .values(stage="ocr", pages_done=done)
+            )
+        return True
 
     def _claim(self, submission_id: str, token: str | None = None) -> bool:
         claimable = Submission.status == SubmissionStatus.QUEUED

@@ -17,6 +17,14 @@ class ServiceSettings(BaseSettings):
     page_image_width: int = Field(default=1200, ge=400, le=4000)
     thumb_width: int = Field(default=180, ge=64, le=600)
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    # Failed logins allowed in a sliding window, per account name and per client address; the
+    # address limit is higher because an office may sit behind one address.
+    login_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    login_failures_per_account: int = Field(default=5, ge=1, le=1000)
+    login_failures_per_address: int = Field(default=30, ge=1, le=100_000)
+    # The child process that checks one uploaded file: memory over its own start, seconds.
+    upload_check_memory_mb: int = Field(default=1024, ge=16, le=64 * 1024)
+    upload_check_seconds: int = Field(default=60, ge=1, le=3600)
     cookie_secure: bool = False
     # Say so explicitly to serve plain HTTP beyond loopback (a trusted network, a TLS proxy in front).
     insecure_http: bool = False
@@ -25,6 +33,11 @@ class ServiceSettings(BaseSettings):
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def max_request_bytes(self) -> int:
+        """A whole upload request: the paper version and the electronic one, each up to the limit."""
+        return self.max_upload_bytes * 2
 
     @model_validator(mode="after")
     def _thumb_smaller(self) -> ServiceSettings:

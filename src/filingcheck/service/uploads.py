@@ -1,17 +1,21 @@
 """Uploads checked before they are stored: kind by magic bytes, size, PDFs that open at all, and the
 page and pixel limits, read from headers and page dictionaries before anything is decoded.
 
-The checks are cheap and thread-safe (pdfminer, Pillow): pdfium, which renders pages in the
-background runner, must not be called from a request thread at the same time. The loaders in
-``filingcheck.ocr.raster`` check the same limits again when the pages are drawn.
+The checks are cheap (pdfminer, Pillow; pdfium, which renders pages in the background runner,
+is not called here) but they parse the applicant's bytes, so each file is checked in a child
+process with a memory cap and a time limit (``isolation``): a parser that crashes, hangs or
+balloons refuses that file, the service goes on. The loaders in ``filingcheck.ocr.raster``
+check the same limits again when the pages are drawn.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 import unicodedata
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from filingcheck.store.files import FileStore
 from filingcheck.store.submissions import NewFile
@@ -47,6 +51,9 @@ class UploadLimits:
     max_pages: int = 2000
     max_pixels: int = 60_000_000
     render_dpi: float = 200.0
+    # The child that checks one file (FILINGCHECK_UPLOAD_CHECK_MEMORY_MB, _SECONDS).
+    check_memory_mb: int = 1024
+    check_seconds: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -62,7 +69,7 @@ def store_uploads(
     uploads: list[Upload], files: FileStore, max_bytes: int, limits: UploadLimits | None = None
 ) -> list[NewFile]:
     """Check every upload, then store them all; nothing is stored when one is refused."""
-    checked = [_check(u, max_bytes, limits or UploadLimits()) for u in uploads]
+    checked = [_check_isolated(u, max_bytes, limits or UploadLimits()) for u in uploads]
     stored = []
     for upload, (media_type, size, pages) in zip(uploads, checked, strict=True):
         upload.stream.seek(0)
@@ -90,6 +97,46 @@ def _clip(name: str, limit: int) -> str:
     stem = name[: len(name) - len(suffix)]
     room = limit - len(suffix.encode())
     return stem.encode()[:room].decode("utf-8", "ignore").rstrip() + suffix
+
+
+def _check_isolated(upload: Upload, max_bytes: int, limits: UploadLimits) -> tuple[str, int, int]:
+    """``_check`` on a copy of the upload, in a capped child process."""
+    from filingcheck.service.isolation import Caps, ChildFailedError, run_capped
+
+    name = safe_name(upload.name, upload.role)
+    caps = Caps(memory_bytes=limits.check_memory_mb * 2**20, seconds=limits.check_seconds)
+    with tempfile.NamedTemporaryFile(prefix="filingcheck-check-") as copy:
+        upload.stream.seek(0)
+        shutil.copyfileobj(upload.stream, copy)
+        copy.flush()
+        upload.stream.seek(0)
+        try:
+            outcome, value = run_capped(
+                check_file, (copy.name, upload.role, upload.name, max_bytes, limits), caps
+            )
+        except ChildFailedError as exc:
+            if exc.reason == "crashed":
+                raise UploadError(
+                    422, "unreadable_file", f"{name}: the file broke its reader ({exc.detail})"
+                ) from None
+            raise UploadError(
+                422, "too_complex", f"{name}: checking it went over the {exc.reason} limit of one file"
+            ) from None
+    if outcome == "refused":
+        raise UploadError(*value)
+    media_type, size, pages = value
+    return media_type, size, pages
+
+
+def check_file(
+    path: str, role: str, name: str, max_bytes: int, limits: UploadLimits
+) -> tuple[str, tuple[Any, ...]]:
+    """In the child: ``("ok", (media type, size, pages))`` or ``("refused", (status, code, message))``."""
+    with open(path, "rb") as stream:
+        try:
+            return "ok", _check(Upload(role, name, stream), max_bytes, limits)
+        except UploadError as exc:
+            return "refused", (exc.status, exc.code, exc.message)
 
 
 def _check(upload: Upload, max_bytes: int, limits: UploadLimits) -> tuple[str, int, int]:

@@ -158,3 +158,101 @@ def finish_batch_if_done(session: Session, batch_id: str) -> bool:
     if batch is not None and batch.finished_at is None:
         batch.finished_at = utcnow()
     return True
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    """Where a batch run stands: its items by status, pages, and how many verdicts changed."""
+
+    batch: BatchRun
+    counts: dict[str, int]
+    pages_done: int
+    pages_total: int
+    changed: int
+
+    @property
+    def finished(self) -> int:
+        return self.counts.get(BatchStatus.DONE, 0) + self.counts.get(BatchStatus.FAILED, 0)
+
+    def per_minute(self, now: dt.datetime | None = None) -> float | None:
+        """Items finished per minute since the run was created (None before the first one)."""
+        end = self.batch.finished_at or now or utcnow()
+        minutes = (end - self.batch.created_at).total_seconds() / 60
+        return round(self.finished / minutes, 2) if self.finished and minutes > 0 else None
+
+
+def list_batches(session: Session, limit: int = 50, offset: int = 0) -> tuple[list[BatchProgress], int]:
+    """Batch runs, newest first, with their progress; and how many runs there are."""
+    total = int(session.scalar(select(func.count()).select_from(BatchRun)) or 0)
+    runs = list(
+        session.scalars(
+            select(BatchRun).order_by(BatchRun.created_at.desc(), BatchRun.id).limit(limit).offset(offset)
+        )
+    )
+    return _progress_of(session, runs), total
+
+
+def batch_progress(session: Session, batch_id: str) -> BatchProgress | None:
+    batch = session.get(BatchRun, batch_id)
+    return _progress_of(session, [batch])[0] if batch is not None else None
+
+
+def changed_page(
+    session: Session, batch_id: str, limit: int = 200, offset: int = 0
+) -> list[tuple[BatchItem, Submission]]:
+    """One page of the items whose verdict changed, in item order (see ``changed_items``)."""
+    rows = session.execute(
+        select(BatchItem, Submission)
+        .join(Submission, Submission.id == BatchItem.submission_id)
+        .where(BatchItem.batch_id == batch_id, _changed())
+        .order_by(BatchItem.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [(item, sub) for item, sub in rows]
+
+
+def _changed() -> Any:
+    finished = BatchItem.status.in_([BatchStatus.DONE, BatchStatus.FAILED])
+    return and_(finished, BatchItem.verdict_after.is_distinct_from(BatchItem.verdict_before))
+
+
+def _progress_of(session: Session, runs: list[BatchRun]) -> list[BatchProgress]:
+    """Counted in two grouped queries for all runs at once, not one query per run."""
+    ids = [r.id for r in runs]
+    counts: dict[str, dict[str, int]] = {i: {} for i in ids}
+    pages: dict[str, tuple[int, int]] = {}
+    changed: dict[str, int] = {}
+    if ids:
+        grouped = session.execute(
+            select(
+                BatchItem.batch_id,
+                BatchItem.status,
+                func.count(),
+                func.coalesce(func.sum(BatchItem.pages_done), 0),
+                func.coalesce(func.sum(BatchItem.pages_total), 0),
+            )
+            .where(BatchItem.batch_id.in_(ids))
+            .group_by(BatchItem.batch_id, BatchItem.status)
+        )
+        for batch_id, status, n, done, total in grouped:
+            counts[batch_id][status] = int(n)
+            before = pages.get(batch_id, (0, 0))
+            pages[batch_id] = (before[0] + int(done), before[1] + int(total))
+        changed = dict(
+            session.execute(
+                select(BatchItem.batch_id, func.count())
+                .where(BatchItem.batch_id.in_(ids), _changed())
+                .group_by(BatchItem.batch_id)
+            ).all()
+        )
+    return [
+        BatchProgress(
+            batch=run,
+            counts={s.value: counts[run.id].get(s.value, 0) for s in BatchStatus},
+            pages_done=pages.get(run.id, (0, 0))[0],
+            pages_total=pages.get(run.id, (0, 0))[1],
+            changed=int(changed.get(run.id, 0)),
+        )
+        for run in runs
+    ]

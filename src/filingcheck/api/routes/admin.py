@@ -31,7 +31,7 @@ def audit_log(
     session: SessionDep,
     submission_id: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,  # beyond a database integer: 422, not 500
 ) -> list[AuditOut]:
     """The audit log, newest first."""
     events = audit.events(session, submission_id=submission_id, limit=limit, offset=offset)

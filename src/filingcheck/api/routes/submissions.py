@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile, status
@@ -17,6 +16,7 @@ from filingcheck.api.deps import (
 from filingcheck.api.errors import ApiError, ErrorOut
 from filingcheck.api.schemas import (
     AuditOut,
+    IsoDate,
     SubmissionCreated,
     SubmissionList,
     SubmissionOut,
@@ -46,12 +46,18 @@ ERRORS: dict[int | str, dict[str, object]] = {
 }
 UPLOAD_ERRORS: dict[int | str, dict[str, object]] = {
     **ERRORS,
-    413: {"model": ErrorOut, "description": "`too_large`: a file is over FILINGCHECK_MAX_UPLOAD_MB"},
+    413: {
+        "model": ErrorOut,
+        "description": "`too_large`: a file is over FILINGCHECK_MAX_UPLOAD_MB, or the request over "
+        "twice that (by Content-Length, or counted as a chunked body streams in)",
+    },
     415: {"model": ErrorOut, "description": "`unsupported_file`: not a PDF, TIFF, JPEG or PNG"},
     422: {
         "model": ErrorOut,
         "description": "`empty_file`, `unreadable_pdf`, `encrypted_pdf`, `empty_pdf`, `unreadable_image`, "
-        "`no_paper`, `bad_application_type`, `bad_date`, `too_many_files`, `invalid_request`",
+        "`too_many_pages`, `page_too_large`, `unreadable_file` (the file broke its reader), `too_complex` "
+        "(checking it went over the memory or time cap), `no_paper`, `bad_application_type`, `bad_date`, "
+        "`too_many_files`, `invalid_request`",
     },
 }
 
@@ -101,10 +107,10 @@ def list_submissions(
     applicant: Annotated[
         str | None, Query(max_length=200, description="part of the applicant's name")
     ] = None,
-    submitted_from: dt.date | None = None,
-    submitted_to: dt.date | None = None,
-    uploaded_from: dt.date | None = None,
-    uploaded_to: dt.date | None = None,
+    submitted_from: IsoDate | None = None,
+    submitted_to: IsoDate | None = None,
+    uploaded_from: IsoDate | None = None,
+    uploaded_to: IsoDate | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,  # beyond a database integer: 422, not 500
 ) -> SubmissionList:

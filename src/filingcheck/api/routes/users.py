@@ -16,6 +16,7 @@ ERRORS: dict[int | str, dict[str, object]] = {
     401: {"model": ErrorOut, "description": "no or unknown API token"},
     403: {"model": ErrorOut, "description": "admins only"},
 }
+NOT_FOUND: dict[str, object] = {"model": ErrorOut, "description": "`user_not_found`"}
 
 
 @router.get("/me", responses={401: ERRORS[401]})
@@ -42,7 +43,7 @@ def add_user(body: UserIn, admin: Admin, session: SessionDep) -> TokenOut:
     return TokenOut(user=user.name, token=token)
 
 
-@router.patch("/users/{name}", responses={**ERRORS, 404: {"model": ErrorOut}})
+@router.patch("/users/{name}", responses={**ERRORS, 404: NOT_FOUND})
 def change_user(name: str, body: UserPatch, admin: Admin, session: SessionDep) -> UserOut:
     """Deactivate or reactivate a user (their tokens stop working), change the role or password."""
     user = _user(session, name)
@@ -61,7 +62,11 @@ def change_user(name: str, body: UserPatch, admin: Admin, session: SessionDep) -
     return UserOut.of(user)
 
 
-@router.post("/users/{name}/tokens", status_code=status.HTTP_201_CREATED, responses=ERRORS)
+@router.post(
+    "/users/{name}/tokens",
+    status_code=status.HTTP_201_CREATED,
+    responses={**ERRORS, 404: NOT_FOUND},
+)
 def new_token(name: str, admin: Admin, session: SessionDep) -> TokenOut:
     """A further API token for a user (shown once)."""
     user = _user(session, name)

@@ -22,8 +22,9 @@ from filingcheck.models import ApplicationType, Status, Verdict
 from filingcheck.reporting import labels
 from filingcheck.service.intake import parse_date, retry, take_in
 from filingcheck.service.review import Decision, ReviewError, decide
+from filingcheck.service.settings import ServiceSettings
 from filingcheck.service.uploads import Upload, UploadError
-from filingcheck.store import audit
+from filingcheck.store import audit, logins
 from filingcheck.store.accounts import (
     authenticate,
     csrf_token,
@@ -46,6 +47,7 @@ from filingcheck.store.tables import CredentialKind, Role, Submission, Submissio
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
+THROTTLED = "too_many_attempts"
 
 
 class LoginRequiredError(Exception):
@@ -104,7 +106,26 @@ def login(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/review",
 ) -> Response:
-    """A password, or one of the user's API tokens, signs in for ``session_hours``."""
+    """A password, or one of the user's API tokens, signs in for ``session_hours``.
+
+    Failed attempts are throttled per account and per client address (``FILINGCHECK_LOGIN_*``)
+    before the password is even checked: 429 with ``Retry-After`` and the code ``too_many_attempts``.
+    """
+    address = request.client.host if request.client else "unknown"
+    attempt = logins.begin(session, name, address, login_limits(services.service))
+    if isinstance(attempt, logins.Throttled):
+        audit.record(
+            session, "user.login_throttled", name=name.strip()[:100], address=address, scope=attempt.scope
+        )
+        session.commit()
+        minutes = max(1, round(attempt.retry_after / 60))
+        error = (
+            f"{THROTTLED}: 登录失败次数过多，请 {minutes} 分钟后再试 "
+            f"Too many failed logins; try again in {minutes} min"
+        )
+        page = _page(request, "login.html.j2", 429, next=_local(next), error=error, name=name)
+        page.headers["Retry-After"] = str(attempt.retry_after)
+        return page
     user = get_user(session, name.strip())
     ok = (
         user is not None
@@ -115,10 +136,11 @@ def login(
         )
     )
     if not ok or user is None:
-        audit.record(session, "user.login_failed", name=name.strip()[:100])
+        audit.record(session, "user.login_failed", name=name.strip()[:100], address=address)
         session.commit()
         error = "用户名或密码不对 Unknown user or wrong password/token"
         return _page(request, "login.html.j2", 401, next=_local(next), error=error, name=name)
+    logins.succeeded(session, attempt)
     secret = issue_credential(
         session,
         user,
@@ -376,6 +398,14 @@ def _review_page(
 def _readable(session: Session, caller: Caller, submission_id: str) -> Submission | None:
     row = get_submission(session, submission_id)
     return row if row is not None and can_read(caller.user, row) else None
+
+
+def login_limits(settings: ServiceSettings) -> logins.LoginLimits:
+    return logins.LoginLimits(
+        window=dt.timedelta(minutes=settings.login_window_minutes),
+        per_account=settings.login_failures_per_account,
+        per_address=settings.login_failures_per_address,
+    )
 
 
 def _local(target: str) -> str:

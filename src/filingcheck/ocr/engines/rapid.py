@@ -12,6 +12,8 @@ from filingcheck.models import BBox, EngineInfo, OcrChar, OcrLine
 from filingcheck.ocr.engines.base import OcrSettings, register_engine
 from filingcheck.ocr.text import drop_cjk_spaces, kept_indices
 
+SMALL_IMAGE = 1000
+
 
 @register_engine("rapidocr")
 class RapidOcrEngine:
@@ -34,6 +36,9 @@ class RapidOcrEngine:
                 "Global.text_score": settings.min_confidence,
                 "EngineConfig.onnxruntime.intra_op_num_threads": settings.threads,
                 "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+                # rapidocr turns the arena off; every line crop then allocates afresh (high system
+                # time). With it on, a page costs about 8% less CPU (BENCHMARKS.md, 2026-12-01).
+                "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,
             }
         )
         self._info = EngineInfo(name="rapidocr", version=importlib.metadata.version("rapidocr"))
@@ -43,6 +48,7 @@ class RapidOcrEngine:
         return self._info
 
     def read_page(self, image: np.ndarray) -> list[OcrLine]:
+        self._size_detector_for(image)
         # Pass every switch: rapidocr keeps the last call's use_det when one is left out.
         result: Any = self._ocr(
             image,
@@ -73,6 +79,21 @@ class RapidOcrEngine:
             return None
         h, w = image.shape[:2]
         return OcrLine(text=text, bbox=BBox(x0=0, y0=0, x1=w, y1=h), confidence=_clamp(result.scores[0]))
+
+
+    def _size_detector_for(self, image: np.ndarray) -> None:
+        """Scale the detector input by the image's long side, not rapidocr's short side.
+
+        rapidocr scales every image up until its short side is 736 px: right for a small photo,
+        ruinous for a title or footer strip of a page (a 281 × 1654 footer became 736 × 4332, 2.7 s
+        of CPU instead of 0.3 s). Images with a long side of at least ``SMALL_IMAGE`` (pages and
+        page strips) are only scaled down to ``det_limit_side``; smaller ones keep rapidocr's rule.
+        """
+        detector = self._ocr._load_det_model()
+        if max(image.shape[:2]) >= SMALL_IMAGE:
+            detector.limit_type, detector.limit_side_len = "max", self._settings.det_limit_side
+        else:
+            detector.limit_type, detector.limit_side_len = "min", 736
 
 
 def _line(text: str, score: float, quad: Any, chars: Any) -> OcrLine | None:

@@ -39,6 +39,7 @@ def work_scale(page: PageImage, settings: SealSettings) -> tuple[float, SizeLimi
         px_per_mm=work_mm,
         max_d_mm=settings.max_diameter_mm * work_mm,
         trusted=trusted,
+        small_d=max(settings.min_small_round_mm * work_mm, 14.0),
     )
 
 
@@ -65,7 +66,7 @@ def detect_seals(page: PageImage, settings: SealSettings | None = None) -> list[
 def _to_seal(page: PageImage, c: Candidate, ink: SealInk, scale: float, settings: SealSettings) -> Seal:
     ell = c.ellipse.scaled(1.0 / scale)
     region = None if c.region is None else tuple(v / scale for v in c.region)
-    bbox = _tight_box(page.image, ell, ink, settings, region)
+    bbox = _tight_box(page.image, ell, ink, settings, region, square=c.kind is SealKind.SQUARE)
     conf = c.confidence * (settings.grey_confidence_factor if ink is SealInk.GREY else 1.0)
     a, b = ell.a, ell.b
     if c.kind is SealKind.ROUND or c.kind is SealKind.STRADDLE_SLICE:
@@ -84,16 +85,29 @@ def _to_seal(page: PageImage, c: Candidate, ink: SealInk, scale: float, settings
     )
 
 
+def _rect_extent(ell: Ellipse) -> tuple[float, float, float, float]:
+    """The axis-aligned box around a turned rectangle with half sides ``a``, ``b``."""
+    rad = math.radians(ell.angle)
+    hx = abs(ell.a * math.cos(rad)) + abs(ell.b * math.sin(rad))
+    hy = abs(ell.a * math.sin(rad)) + abs(ell.b * math.cos(rad))
+    return (ell.cx - hx, ell.cy - hy, ell.cx + hx, ell.cy + hy)
+
+
 def _tight_box(
     image: np.ndarray,
     ell: Ellipse,
     ink: SealInk,
     settings: SealSettings,
     region: tuple[float, ...] | None = None,
+    square: bool = False,
 ) -> BBox:
-    """The box around the seal's own ink at full resolution, inside the fitted outline."""
+    """The box around the seal's own ink at full resolution, inside the fitted outline.
+
+    A square seal's outline is its frame (``ell`` holds its half sides and turn), not the
+    ellipse inside it, which would cut off the corners of a turned frame.
+    """
     h, w = image.shape[:2]
-    x0, y0, x1, y1 = ell.extent()
+    x0, y0, x1, y1 = _rect_extent(ell) if square else ell.extent()
     pad = 0.1 * ell.mean_radius
     if region is not None:
         # A slice shows only part of its circle; other ink inside that circle is not its own.
@@ -114,7 +128,11 @@ def _tight_box(
         mask = cv2.inRange(grey, 0, int(np.percentile(grey, 90) * 0.75))
     inside = np.zeros_like(mask)
     shifted = Ellipse(ell.cx - bx0, ell.cy - by0, ell.a, ell.b, ell.angle)
-    fill_ellipse(inside, shifted, 1.06, 255)
+    if square:
+        frame = cv2.boxPoints(((shifted.cx, shifted.cy), (2.12 * ell.a, 2.12 * ell.b), ell.angle))
+        cv2.fillPoly(inside, [np.rint(frame).astype(np.int32)], 255)
+    else:
+        fill_ellipse(inside, shifted, 1.06, 255)
     ys, xs = np.nonzero(cv2.bitwise_and(mask, inside))
     if len(xs) < 20:
         return fallback

@@ -32,16 +32,82 @@ def find_grey_seals(
     Runs at half the working resolution: a ring stays several pixels wide, and a page of text
     is many small blobs, which costs time at full working resolution.
     """
+    pale = pale_ink(image)
+    if pale is not None:
+        # Red seal ink is pale in grey too: what the red pass has seen is not a copied seal.
+        pale[cv2.dilate(red, np.ones((5, 5), np.uint8)) > 0] = 0
     if limits.px_per_mm < 3.0:
-        return _find(image, red, limits, settings, taken)
+        return _find(image, red, limits, settings, taken, pale)
     h, w = red.shape
     small = cv2.resize(image, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
     red_small = cv2.resize(red, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+    if pale is not None:
+        # Made at full working resolution, where text strokes are still black, then halved.
+        pale = cv2.threshold(cv2.resize(pale, (w // 2, h // 2), interpolation=cv2.INTER_AREA), 64, 255, 0)[1]
     half = SizeLimits(
         limits.min_d / 2, limits.max_d / 2, limits.px_per_mm / 2, limits.max_d_mm / 2, limits.trusted
     )
-    found = _find(small, red_small, half, settings, [e.scaled(0.5) for e in taken])
+    found = _find(small, red_small, half, settings, [e.scaled(0.5) for e in taken], pale)
     return [replace(c, ellipse=c.ellipse.scaled(2.0), region=_double(c.region)) for c in found]
+
+
+def pale_ink(image: np.ndarray) -> np.ndarray | None:
+    """0/255 mask of ink paler than text on a grey page, with text and its fringe taken out.
+
+    A photocopier renders red seal ink mid-grey and text black: without the black strokes a
+    seal's ring stands free of the text lines that run across it. None on a colour page (its
+    pale ink is coloured print, not a copied seal).
+    """
+    if image.ndim == 3:
+        sample = image[::8, ::8].astype(np.int16)
+        if ((sample.max(axis=2) - sample.min(axis=2)) > 40).mean() > 0.002:
+            return None
+        grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    else:
+        grey = image
+    paper = float(np.percentile(grey[::4, ::4], 90))
+    ink = grey < 0.86 * paper
+    black = cv2.dilate((grey < 0.4 * paper).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    out: np.ndarray = ((ink & ~black) * 255).astype(np.uint8)
+    return out
+
+
+def _pale_rings(
+    pale: np.ndarray, dark: np.ndarray, limits: SizeLimits, settings: SealSettings, taken: list[Ellipse]
+) -> list[Candidate]:
+    """Rings (round or oval) on the pale-ink mask, away from seals already found.
+
+    A pale ring round a solid dark disc is an emblem (the national emblem on a licence), not a
+    seal: inside a seal's ring there is mostly paper, whatever the ink.
+    """
+    mask = pale.copy()
+    for ell in taken:
+        cv2.ellipse(
+            mask,
+            (round(ell.cx), round(ell.cy)),
+            (round(ell.a * 1.15), round(ell.b * 1.15)),
+            ell.angle,
+            0,
+            360,
+            0,
+            -1,
+        )
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
+    h, w = mask.shape
+    found: list[Candidate] = []
+    for i in range(1, n):
+        x, y, bw, bh, _ = stats[i]
+        if min(bw, bh) < 0.8 * limits.min_d or max(bw, bh) > 1.3 * limits.max_d:
+            continue
+        own = (labels[y : y + bh, x : x + bw] == i).astype(np.uint8) * 255
+        contours, _ = cv2.findContours(own, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE, offset=(int(x), int(y)))
+        pts = off_border(outer_points(max(contours, key=len)), w, h)
+        if len(pts) >= 20:
+            ell, err = fit_ellipse(pts)
+            cand = _judge(mask, ell, err, limits, settings)
+            if cand is not None and ring_stats(dark, ell).inner_fill <= 0.45:
+                found.append(cand)
+    return found
 
 
 def _double(region: tuple[float, float, float, float] | None) -> tuple[float, float, float, float] | None:
@@ -54,6 +120,7 @@ def _find(
     limits: SizeLimits,
     settings: SealSettings,
     taken: list[Ellipse],
+    pale: np.ndarray | None = None,
 ) -> list[Candidate]:
     # Table lines would join a ring to the whole table; a ring has no long straight run.
     dark = remove_lines(dark_mask(image, red), limits)
@@ -109,11 +176,17 @@ def _find(
             if cand is not None:
                 found.append(cand)
                 break
+    if pale is not None:
+        found += _pale_rings(pale, dark, limits, settings, taken + [c.ellipse for c in found])
     if limits.trusted:
         # Slices in black ink: only clear ones on real pages, as text and scanner borders also
         # reach the edge (and on a tight crop of a text line every character does).
         strict = replace(settings, slice_min_ring_coverage=max(settings.slice_min_ring_coverage, 0.7))
         slices = find_slices(dark, limits, strict)
+        if pale is not None:
+            # Without the black text and table lines that run into it, a copied slice's ring
+            # shows as an arc on its own.
+            slices += find_slices(pale, limits, strict)
         found += [c for c in slices if c.confidence >= 0.7 and c.visible >= 0.15]
     return suppress_overlaps(found)
 

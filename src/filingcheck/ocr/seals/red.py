@@ -7,6 +7,7 @@ import math
 import cv2
 import numpy as np
 
+from filingcheck.models import SealKind
 from filingcheck.ocr.seals.candidates import (
     Candidate,
     SizeLimits,
@@ -18,6 +19,7 @@ from filingcheck.ocr.seals.candidates import (
 )
 from filingcheck.ocr.seals.ink import red_mask
 from filingcheck.ocr.seals.lines import remove_lines
+from filingcheck.ocr.seals.overlaps import find_overlapping_squares
 from filingcheck.ocr.seals.settings import SealSettings
 from filingcheck.ocr.seals.shapes import Ellipse
 from filingcheck.ocr.seals.slices import find_slices
@@ -30,7 +32,18 @@ def find_red_seals(balanced: np.ndarray, limits: SizeLimits, settings: SealSetti
     weak = _faint_ink(balanced, strong, found, limits, settings)
     if weak is not None:
         found = suppress_overlaps(found + seal_pass(weak, limits, settings, hough=False))
+    # A name seal stamped across a round seal is part of the round seal's blob: look for it apart.
+    squares = [c for c in found if c.kind is SealKind.SQUARE]
+    for extra in find_overlapping_squares(strong, found, limits, settings):
+        if not any(_same_square(extra, k) for k in squares):
+            squares.append(extra)
+            found.append(extra)
     return found
+
+
+def _same_square(a: Candidate, b: Candidate) -> bool:
+    ea, eb = a.ellipse, b.ellipse
+    return math.hypot(ea.cx - eb.cx, ea.cy - eb.cy) < 0.5 * max(ea.mean_radius, eb.mean_radius)
 
 
 def seal_pass(

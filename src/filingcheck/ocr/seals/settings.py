@@ -13,6 +13,9 @@ class SealSettings:
     """
 
     min_diameter_mm: float = 12.0
+    # Small round name and proof seals go down to 8 mm: taken only as whole, round, closed
+    # rings (red characters of a title are that size too, and their outlines are not).
+    min_small_round_mm: float = 8.0
     max_diameter_mm: float = 65.0
     # Analysis runs on a copy downscaled to about this many pixels per millimetre (≈ 100 DPI).
     work_px_per_mm: float = 4.0

@@ -11,8 +11,10 @@ import cv2
 import numpy as np
 
 from filingcheck.models import OcrLine, Seal, SealInk, SealKind
+from filingcheck.ocr.seals.centre import centre_line_turn
 from filingcheck.ocr.seals.ink import ink_image
 from filingcheck.ocr.seals.shapes import Ellipse
+from filingcheck.ocr.seals.suffixes import mend_form
 from filingcheck.ocr.seals.unwrap import (
     Band,
     merge_runs,
@@ -26,6 +28,8 @@ from filingcheck.ocr.seals.unwrap import (
 _STRIP_H = 48
 _FULL_W = 720  # half a degree per column when looking for the title's ends
 _NUMBER = re.compile(r"\d{8,}")
+_TRAILING_DIGITS = re.compile(r"[0-9OoIl]{1,3}$")
+_LEADING_DIGITS = re.compile(r"^[0-9OoIl]{1,3}")
 _STRAY = re.compile(r"[\s\"'`“”‘’「」『』|\\/_~^…·.,，。、:：;；!！?？*+=<>《》\-]+")
 
 
@@ -67,13 +71,14 @@ def read_seal_text(page_image: np.ndarray, seal: Seal, engine: Any) -> Seal:
         if line is None:
             return seal
         return seal.model_copy(update={"text": line.text, "text_confidence": line.confidence})
-    arcs = _find_title(ink, ell)
-    title = _read(engine, unwrap(ink, ell, _title_band(arcs.edge), arcs.start, arcs.end, _STRIP_H))
+    edge = ring_inner_edge(ink, ell)
+    arcs = _find_title(ink, ell, edge)
+    title = _read(engine, unwrap(ink, ell, _title_band(edge), arcs.start, arcs.end, _STRIP_H))
     number = _read_number(engine, ink, ell, arcs)
-    centre = _read_centre(engine, ink, ell, arcs.edge)
+    centre = _read_centre(engine, _upright(ink, ell, seal.kind, arcs, edge), ell, edge)
     return seal.model_copy(
         update={
-            "text": title.text if title else None,
+            "text": _title_text(title.text, number) if title else None,
             "text_confidence": title.confidence if title else None,
             "centre_text": centre,
             "security_number": number,
@@ -111,20 +116,51 @@ def _read(engine: LineReader, strip: np.ndarray | None) -> OcrLine | None:
     return line.model_copy(update={"text": text}) if text else None
 
 
-def _title_band(edge: float, depth: float = 0.42) -> Band:
-    """From just inside the ring to about 0.4 radius deeper: title characters fill most of it."""
-    return Band(max(0.3, edge - depth), edge - 0.01)
+def _title_band(edge: float, depth: float = 0.4) -> Band:
+    """From the ring's inner edge to 0.4 radius deeper: title characters fill most of it."""
+    return Band(max(0.3, edge - depth), edge + 0.01)
 
 
-def _find_title(ink: np.ndarray, ell: Ellipse) -> _Arcs:
+def _title_text(text: str, number: str | None) -> str | None:
+    """The title without digits of the lower-arc number read into its ends, its form mended.
+
+    Organisation names end in a word (公司, 中心, 研究院), never in digits; they may begin with
+    one, so leading digits go only where the seal has a number along its lower arc.
+    """
+    text = _TRAILING_DIGITS.sub("", text)
+    if number:
+        text = _LEADING_DIGITS.sub("", text)
+    return mend_form(text) or None
+
+
+def _upright(ink: np.ndarray, ell: Ellipse, kind: SealKind, arcs: _Arcs, edge: float) -> np.ndarray:
+    """The crop turned about the seal's centre so that its title is on top and lines are level.
+
+    The centre line's row gives the turn best; without one, the middle of the title does. An
+    oval keeps its turn: its long axis is level already and its title may span the bottom too.
+    """
+    if kind is not SealKind.ROUND:
+        return ink
+    # Angles run clockwise from +x; the top of an upright seal is 270°, the title's middle.
+    middle = (arcs.first + arcs.last) / 2
+    turn = centre_line_turn(ink, ell, edge, middle - 180.0)
+    if turn is None:
+        turn = middle - 270.0
+    turn = (turn + 180.0) % 360.0 - 180.0
+    if abs(turn) < 1.0:
+        return ink
+    rot = cv2.getRotationMatrix2D((ell.cx, ell.cy), turn, 1.0)
+    return cv2.warpAffine(ink, rot, (ink.shape[1], ink.shape[0]), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def _find_title(ink: np.ndarray, ell: Ellipse, edge: float) -> _Arcs:
     """The title's span: everything but the widest gap between title characters in the band.
 
     Digits on the lower arc and the line under the star are short in this band, so the gap
     they sit in still reads as a gap; seals stamped at a slant are handled the same way.
     """
-    edge = ring_inner_edge(ink, ell)
     # A shallower band than the one read: less of the star and centre lines gets in.
-    full = unwrap(ink, ell, _title_band(edge, 0.36), 90, 450, _STRIP_H, width=_FULL_W)
+    full = unwrap(ink, ell, Band(max(0.3, edge - 0.36), edge - 0.01), 90, 450, _STRIP_H, width=_FULL_W)
     title = _widest_gap(title_columns(full))
     if title is None:
         return _Arcs(135.0, 405.0, edge, 135.0, 405.0)
@@ -183,7 +219,7 @@ def _read_centre(engine: LineReader, ink: np.ndarray, ell: Ellipse, edge: float)
         dx, dy = cents[i][0] - ell.cx, cents[i][1] - ell.cy
         if h < 0.05 * r or w > 0.6 * r or h > 0.4 * r or area < 4:
             continue
-        if abs(dx) <= 0.5 * r and 0.12 * r <= dy <= 0.72 * r and math.hypot(dx, dy) < (edge - 0.2) * r:
+        if abs(dx) <= 0.62 * r and 0.12 * r <= dy <= 0.72 * r and math.hypot(dx, dy) < (edge - 0.2) * r:
             marks.append((float(cents[i][1]), int(x), int(y), int(w), int(h)))
     # Marks whose heights overlap form one line (a character's parts have different centres).
     lines: list[list[tuple[float, int, int, int, int]]] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from filingcheck.store import logins  # noqa: F401  (its table joins the metadata autogenerate compares)
 from filingcheck.store.tables import Base
 
 config = context.config

@@ -1,0 +1,37 @@
+"""The second reader re-reads a disputed box with another engine, one text line at a time."""
+
+from __future__ import annotations
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from filingcheck.models import BBox, PageImage
+from filingcheck.models.normalize import normalise
+from filingcheck.ocr import EngineBoxReader, turn_upright
+from filingcheck.ocr.second_read import line_bands
+from tests.drawing import text_page
+
+FIRST = "北京市海淀区中关村南大街"
+SECOND = "十二号院三号楼"
+
+
+def _page(lines: list[str]) -> PageImage:
+    return PageImage(page=1, image=text_page(lines, size=40, top=200), dpi=200, source="t")
+
+
+def test_a_wrapped_value_is_read_line_by_line_and_joined(tesseract) -> None:
+    page = _page([FIRST, SECOND])
+    reader = EngineBoxReader(tesseract, {1: turn_upright(page, 0, 0.0)})
+    # The box of the wrapped value, as the first engine gave it: both lines.
+    line = reader.read_box(1, BBox.of(140, 190, 700, 200 + 64 + 50))
+    assert line is not None
+    # Tesseract's fast chi_sim model may miss a character (淀→泥); both lines must be there.
+    assert Levenshtein.distance(normalise(line.text), normalise(FIRST + SECOND)) <= 1
+
+
+def test_a_one_line_box_is_one_band_and_two_lines_are_two() -> None:
+    one = text_page([FIRST], size=40, top=40)[:120, :800, 0]
+    two = text_page([FIRST, SECOND], size=40, top=40)[:200, :800, 0]
+    assert line_bands(np.ascontiguousarray(one)) == [(0, 120)]
+    bands = line_bands(np.ascontiguousarray(two))
+    assert len(bands) == 2 and bands[0][1] <= bands[1][0] + 12
