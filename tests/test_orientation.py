@@ -59,3 +59,31 @@ def test_the_upside_down_vote_does_not_depend_on_the_text_engine(
     with_rapid = prepare_page(page, rapid, PrepareSettings())
     assert with_tesseract.rotation == rotation
     assert with_tesseract.rotation_confidence == with_rapid.rotation_confidence
+
+
+@pytest.fixture(scope="module")
+def licence_scan(tmp_path_factory: pytest.TempPathFactory) -> np.ndarray:
+    """A generated business licence: guilloche frame, emblem, spaced title and spaced labels in a
+    column — an ink profile that looked sideways to the profile alone (turned 270° before)."""
+    import json
+
+    from filingcheck.ocr import load_pages
+    from filingcheck.samples import generate_dossier
+
+    folder = tmp_path_factory.mktemp("licence")
+    generate_dossier(folder, 7000, dpi=150, scan="clean", profile="compact")
+    pages = json.loads((folder / "truth.json").read_text(encoding="utf-8"))["pages"]
+    number = next(i + 1 for i, p in enumerate(pages) if p["doc_type"] == "business_licence")
+    return next(p.image for p in load_pages(folder / "paper.pdf") if p.page == number)
+
+
+@pytest.mark.parametrize("rotation", [0, 90])
+def test_a_framed_licence_is_never_turned_the_wrong_way(
+    rapid, licence_scan: np.ndarray, rotation: int
+) -> None:
+    scan = licence_scan if rotation == 0 else cv2.rotate(licence_scan, TURN_TO_SCAN[rotation])
+    result = prepare_page(PageImage(page=1, image=scan, dpi=150, source="t"), rapid, PrepareSettings())
+    # Either turned right, or left as scanned and said so; never a confident wrong turn.
+    assert result.rotation == rotation or (
+        result.rotation == 0 and any(n.startswith("orientation_uncertain") for n in result.notes)
+    )

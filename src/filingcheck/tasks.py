@@ -175,16 +175,19 @@ def _shutdown_worker_process(**_: Any) -> None:
 # The database went away under a task (a restart, a failover): the task is sent again later with
 # the same id, so it takes its own claim over; acked as failed, the submission would stay running.
 DATABASE_DOWN = (OperationalError, InterfaceError)
+RETRY_WHILE_DATABASE_DOWN: dict[str, Any] = {
+    "autoretry_for": DATABASE_DOWN,
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "retry_jitter": False,
+    "max_retries": 20,
+}
 
 
 @app.task(  # type: ignore[untyped-decorator]
     name=PROCESS,
     bind=True,
-    autoretry_for=DATABASE_DOWN,
-    retry_backoff=2,
-    retry_backoff_max=60,
-    retry_jitter=False,
-    max_retries=20,
+    **RETRY_WHILE_DATABASE_DOWN,
 )
 def process_task(self: Task, submission_id: str) -> None:
     """Claim one stored submission and fan its pages out (or read them here); a no-op unless it
@@ -222,11 +225,7 @@ def read_page_task(self: Task, submission_id: str, page: int) -> int:
 @app.task(  # type: ignore[untyped-decorator]
     name=ASSEMBLE,
     bind=True,
-    autoretry_for=DATABASE_DOWN,
-    retry_backoff=2,
-    retry_backoff_max=60,
-    retry_jitter=False,
-    max_retries=20,
+    **RETRY_WHILE_DATABASE_DOWN,
 )
 def assemble_task(self: Task, submission_id: str, token: str) -> None:
     """Extraction and checks of a submission whose pages are in the cache; results to the database."""

@@ -15,6 +15,8 @@ import numpy as np
 from filingcheck.ocr.engines.base import OcrEngine
 
 WORK_WIDTH = 800
+# An ink-profile axis margin above this is trusted without asking the recogniser about the other axis.
+AXIS_SURE = 0.5
 
 
 @dataclass(frozen=True)
@@ -125,20 +127,35 @@ def _weight(line: object) -> float:
 
 
 def detect_orientation(grey: np.ndarray, engine: OcrEngine) -> Orientation:
-    """Clockwise quarter turn that makes the page upright, the residual skew, and a confidence."""
+    """Clockwise quarter turn that makes the page upright, the residual skew, and a confidence.
+
+    The ink profile tells the text axis cheaply, but not always: a certificate's frame, spaced
+    labels in a column and a big spaced title can make a portrait licence look sideways. Unless
+    the profile is clear (``AXIS_SURE``), the recogniser votes on both axes and the most
+    confident of the four readings wins; where it overrules the profile, the confidence is the
+    vote's margin alone, so such a turn is reported rather than applied.
+    """
     ink = binarise_small(grey)
     vertical, axis_margin = text_axis_is_vertical(ink)
-    candidates = (90, 270) if vertical else (0, 180)
-    turned = rotate_quarter(grey, candidates[0])
-    turned_ink = binarise_small(turned)
-    a, b = upside_down_votes(turned, turned_ink, engine)
-    rotation = candidates[0] if a >= b else candidates[1]
-    flip_margin = abs(a - b)
-    if rotation != candidates[0]:
-        turned = rotate_quarter(grey, rotation)
-        turned_ink = binarise_small(turned)
-    skew = find_skew(turned_ink)
+    pairs = [(90, 270), (0, 180)] if vertical else [(0, 180), (90, 270)]
+    if axis_margin >= AXIS_SURE:
+        pairs = pairs[:1]
+    votes: dict[int, float] = {}
+    for first, second in pairs:
+        turned = rotate_quarter(grey, first)
+        a, b = upside_down_votes(turned, binarise_small(turned), engine)
+        votes[first], votes[second] = a, b
+    rotation = max(votes, key=lambda r: votes[r])
+    best = votes[rotation]
+    flip_margin = best - votes[(rotation + 180) % 360]
+    if len(pairs) > 1 and (rotation % 180 == 90) != vertical:
+        # The recogniser overruled the profile: trust the turn only as far as the vote is clear
+        # (sideways Chinese lines are often read with fair confidence, so this margin is small).
+        across = max(v for r, v in votes.items() if r % 180 != rotation % 180)
+        axis_margin = max(0.0, best - across)
+    turned = rotate_quarter(grey, rotation)
+    skew = find_skew(binarise_small(turned))
     confidence = float(min(1.0, 2 * axis_margin + 0.2) * min(1.0, 2 * flip_margin + 0.2))
-    if max(a, b) < 0.3:
+    if best < 0.3:
         confidence = min(confidence, 0.3)
     return Orientation(rotation=rotation, skew=skew, confidence=round(confidence, 3))

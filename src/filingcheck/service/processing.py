@@ -17,6 +17,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 from sqlalchemy import and_, case, or_, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from filingcheck.config import Settings
@@ -138,6 +139,10 @@ class Processor:
             self._finish(submission_id, SubmissionStatus.QUEUED, "interrupted", None, "the service stopped")
         except InputError as exc:
             self._finish(submission_id, SubmissionStatus.FAILED, exc.code, exc.code, exc.message)
+        except (OperationalError, InterfaceError):
+            # The database went away, not the dossier: the submission stays running under this
+            # claim, and the task (retried with the same id) or a restart takes it up again.
+            raise
         except Exception as exc:  # the edge: recorded as data, the traceback only in the log
             log.exception("processing %s failed", submission_id)
             message = f"processing failed ({exc.__class__.__name__}); the uploaded files are kept"

@@ -81,17 +81,7 @@ def _pale_rings(
     seal: inside a seal's ring there is mostly paper, whatever the ink.
     """
     mask = pale.copy()
-    for ell in taken:
-        cv2.ellipse(
-            mask,
-            (round(ell.cx), round(ell.cy)),
-            (round(ell.a * 1.15), round(ell.b * 1.15)),
-            ell.angle,
-            0,
-            360,
-            0,
-            -1,
-        )
+    _blank_found(mask, taken)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
     h, w = mask.shape
     found: list[Candidate] = []
@@ -108,6 +98,14 @@ def _pale_rings(
             if cand is not None and ring_stats(dark, ell).inner_fill <= 0.45:
                 found.append(cand)
     return found
+
+
+def _blank_found(mask: np.ndarray, taken: list[Ellipse]) -> None:
+    """Wipe seals already found (with a margin) so their rings are not found again."""
+    for ell in taken:
+        centre = (round(ell.cx), round(ell.cy))
+        axes = (round(ell.a * 1.15), round(ell.b * 1.15))
+        cv2.ellipse(mask, centre, axes, ell.angle, 0, 360, 0, -1)
 
 
 def _double(region: tuple[float, float, float, float] | None) -> tuple[float, float, float, float] | None:
@@ -127,17 +125,7 @@ def _find(
     # Close the small gaps that removing a table line leaves where it crossed the ring.
     k = max(3, round(1.2 * limits.px_per_mm) | 1)
     dark = cv2.morphologyEx(dark, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-    for ell in taken:
-        cv2.ellipse(
-            dark,
-            (round(ell.cx), round(ell.cy)),
-            (round(ell.a * 1.15), round(ell.b * 1.15)),
-            ell.angle,
-            0,
-            360,
-            0,
-            -1,
-        )
+    _blank_found(dark, taken)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(dark)
     h, w = dark.shape
     found: list[Candidate] = []
