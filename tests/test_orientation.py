@@ -87,3 +87,12 @@ def test_a_framed_licence_is_never_turned_the_wrong_way(
     assert result.rotation == rotation or (
         result.rotation == 0 and any(n.startswith("orientation_uncertain") for n in result.notes)
     )
+
+
+@pytest.mark.parametrize("rotation", [90, 180])
+def test_tesseract_osd_gives_the_same_turn_as_ours(upright_page: np.ndarray, rotation: int) -> None:
+    """The second opinion asked on unsure pages: its turn means what ours means (clockwise)."""
+    from filingcheck.ocr.orientation import osd_rotation
+
+    scan = cv2.rotate(upright_page, TURN_TO_SCAN[rotation])
+    assert osd_rotation(cv2.cvtColor(scan, cv2.COLOR_BGR2GRAY)) == rotation

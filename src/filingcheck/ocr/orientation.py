@@ -138,7 +138,8 @@ def detect_orientation(grey: np.ndarray, engine: OcrEngine) -> Orientation:
     labels in a column and a big spaced title can make a portrait licence look sideways. Unless
     the profile is clear (``AXIS_SURE``), the recogniser votes on both axes and the most
     confident of the four readings wins; where it overrules the profile, the confidence is the
-    vote's margin alone, so such a turn is reported rather than applied.
+    vote's margin alone. A page still unsure is put to Tesseract OSD (``osd_rotation``); a page
+    both leave unsure keeps its low confidence, so the turn is reported rather than applied.
     """
     ink = binarise_small(grey)
     vertical, axis_margin = text_axis_is_vertical(ink)
