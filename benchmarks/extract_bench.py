@@ -28,18 +28,11 @@ from filingcheck.models.uscc import is_valid
 from filingcheck.pipeline import Inputs, Mode, PipelineSettings, process_submission
 from filingcheck.samples import generate_dossier
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scoring import FORM_FIELDS
+
 REPO = Path(__file__).resolve().parents[1]
 REALDATA = REPO.parent / "shared" / "realdata"
-FORM_FIELDS = (
-    "product_name",
-    "applicant_name",
-    "applicant_address",
-    "legal_representative",
-    "trial_unit_name",
-    "trial_unit_address",
-    "test_unit_name",
-    "acceptance_number",
-)
 LICENCE_FIELDS = (
     "uscc",
     "licence_name",
