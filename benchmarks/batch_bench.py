@@ -16,8 +16,10 @@ import argparse
 import os
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -38,23 +40,27 @@ def run_one(count: int, args: argparse.Namespace, quiet: Console) -> None:
         site = Site(Path(tmp))
         try:
             ids = [site.add_submission(small_pdf(args.pages, f"批次 {count}-{i}")) for i in range(args.n)]
+            if args.max_tasks_per_child:
+                site.env["FILINGCHECK_WORKER_MAX_TASKS_PER_CHILD"] = str(args.max_tasks_per_child)
             site.start_worker(concurrency=count)
             runner = CeleryRunner(make_app(site.settings, WorkerSettings(queue=site.queue)))
             # The clock starts once the worker is up (its processes build the engines first).
             site.wait("the worker", lambda: " ready." in site.logs(), 120)
             time.sleep(3)
             started = time.monotonic()
-            for submission_id in ids:
-                runner.submit(submission_id)
-            site.wait(
-                "all submissions",
-                lambda: all(site.row(i).status in ("done", "failed") for i in ids),
-                args.timeout,
-            )
+            with MemorySampler(site, ids) as memory:
+                for submission_id in ids:
+                    runner.submit(submission_id)
+                site.wait(
+                    "all submissions",
+                    lambda: all(site.row(i).status in ("done", "failed") for i in ids),
+                    args.timeout,
+                )
             seconds = time.monotonic() - started
             pages = args.n * args.pages
             rate = pages / seconds * 60
             print(f"{count} worker(s): {pages} pages in {seconds:.1f} s = {rate:.1f} pages/min")
+            print(f"  memory: {memory.summary(pages)}")
             os.environ["FILINGCHECK_QUEUE"] = site.queue
             settings = site.settings
             started = time.monotonic()
@@ -77,16 +83,68 @@ def run_one(count: int, args: argparse.Namespace, quiet: Console) -> None:
 
 def peak_memory(site: Site) -> str:
     """VmHWM of each pool process of the running workers (MiB)."""
-    peaks = []
+    peaks = [f"{kib / 1024:.0f}" for kib in pool_memory(site, "VmHWM").values()]
+    return ", ".join(peaks) + " MiB" if peaks else "n/a"
+
+
+def pool_memory(site: Site, field: str = "VmRSS") -> dict[int, int]:
+    """``field`` of /proc/<pid>/status (KiB) of each live pool process of the running workers."""
+    found = {}
     for worker in site.workers:
         for child in pool_children(worker.pid):
             try:
                 status = Path(f"/proc/{child}/status").read_text()
             except OSError:
                 continue
-            kib = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
-            peaks.append(f"{kib / 1024:.0f}")
-    return ", ".join(peaks) + " MiB" if peaks else "n/a"
+            kib = next((int(line.split()[1]) for line in status.splitlines() if line.startswith(field)), None)
+            if kib is not None:  # a process on its way out has no memory lines any more
+                found[child] = kib
+    return found
+
+
+class MemorySampler:
+    """Resident memory of every pool process against the pages done so far, sampled every second
+    while a run goes: growth shows as a rising line after the first hundred pages."""
+
+    def __init__(self, site: Site, ids: list[str]) -> None:
+        self.site, self.ids = site, ids
+        self.samples: list[tuple[int, dict[int, int]]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(1.0):
+            done = sum(_pages_done(self.site.row(i)) for i in self.ids)
+            self.samples.append((done, pool_memory(self.site)))
+
+    def summary(self, total_pages: int) -> str:
+        """Peak RSS per process (MiB) over each quarter of the run, by pages done."""
+        quarters = [max(1, total_pages * q // 4) for q in (1, 2, 3, 4)]
+        parts, low = [], -1
+        for high in quarters:
+            window = [m for done, m in self.samples if low < done <= high]
+            peak: dict[int, int] = {}
+            for sample in window:
+                for pid, kib in sample.items():
+                    peak[pid] = max(peak.get(pid, 0), kib)
+            shown = "/".join(f"{kib / 1024:.0f}" for _, kib in sorted(peak.items())) or "–"
+            parts.append(f"pages {low + 1}–{high}: {shown}")
+            low = high
+        return "; ".join(parts) + " MiB (RSS per pool process)"
+
+
+def _pages_done(row: Any) -> int:
+    """Pages read of one submission (its count restarts at 0 while its pages are assembled)."""
+    total = row.pages_total or 0
+    return total if row.status in ("done", "failed") else min(row.pages_done or 0, total)
 
 
 def store_many(site: Site, n: int, pages: int) -> None:
@@ -160,6 +218,9 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=2, choices=(1, 2, 3))
     parser.add_argument("--workers", default="1,2", help="worker process counts to try")
     parser.add_argument("--timeout", type=float, default=1200)
+    parser.add_argument(
+        "--max-tasks-per-child", type=int, default=0, help="worker recycling (0: the default setting)"
+    )
     parser.add_argument("--rules-n", type=int, default=0, help="stored submissions to re-check rules-only")
     parser.add_argument("--rules-workers", type=int, default=0, help="also re-check them on N processes")
     args = parser.parse_args()

@@ -299,9 +299,7 @@ def test_a_web_session_past_its_lifetime_is_refused(access: Access, done: str) -
 def test_the_session_cookie_lives_no_longer_than_the_session(access: Access) -> None:
     browser = TestClient(access.client.app)
     _web_login(access, "reviewer")  # gives the password
-    response = browser.post(
-        "/login", data={"name": "reviewer", "password": PASSWORD}, follow_redirects=False
-    )
+    response = browser.post("/login", data={"name": "reviewer", "password": PASSWORD}, follow_redirects=False)
     cookie = response.headers["set-cookie"]
     assert f"Max-Age={access.services.service.session_hours * 3600}" in cookie
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie

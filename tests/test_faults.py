@@ -330,3 +330,42 @@ def test_d_disk_full_on_the_file_store(
             d.close()
         deploy.clear()
         subprocess.run(["umount", "-l", str(store)], capture_output=True, timeout=30)
+
+
+def test_d2_disk_full_while_a_dossier_is_processed(
+    tmp_path: Path, redis_server: RedisServer, deploy: list[Deployment]
+) -> None:
+    """The upload fitted, then the disk filled before its page images were written: the dossier
+    ends ``failed`` with ``storage_full`` (not an internal error), its original intact, and a
+    retry once space is freed completes it."""
+    store = tmp_path / "dep" / "data" / "files"
+    reason = mount_tmpfs(store, "8m")
+    if reason:
+        pytest.skip(reason)
+    try:
+        dep = Deployment(tmp_path / "dep", f"sqlite:///{tmp_path / 'filingcheck.db'}", redis_server.url)
+        deploy.append(dep)
+        dep.start_service()
+        client = dep.client(dep.clerk())
+        submission_id = accepted(upload(client, "磁盘 mid-run"))
+        originals = {p: p.read_bytes() for p in store.rglob("*") if p.is_file()}
+        filler = fill(store)
+        dep.start_worker()
+        wait_done(dep, [submission_id])
+        body = client.get(f"/api/v1/submissions/{submission_id}").json()
+        assert body["status"] == "failed" and body["error"]["code"] == "storage_full", body
+        assert "retry" in body["error"]["message"], body
+        assert {p: p.read_bytes() for p in originals} == originals, "an original was touched"
+        assert dep.census()[submission_id].files == 1
+
+        filler.unlink()
+        freed = time.monotonic()
+        assert client.post(f"/api/v1/submissions/{submission_id}/retry").status_code == 202
+        took = wait_done(dep, [submission_id])
+        report("disk full mid-run", freed_to_done=time.monotonic() - freed, retry_to_done=took)
+        assert_complete(dep.census(), [submission_id], PAGES)
+    finally:
+        for d in deploy:
+            d.close()
+        deploy.clear()
+        subprocess.run(["umount", "-l", str(store)], capture_output=True, timeout=30)

@@ -59,3 +59,28 @@ def test_unreadable_files_get_a_code(tmp_path: Path, content: bytes, code: str) 
     with pytest.raises(InputError) as err:
         load_pages(path)
     assert err.value.code == code
+
+
+def test_one_page_of_a_thick_file_is_decoded_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Page n of a scan is decoded by itself (a page task on page 300 must not decode 300 pages)."""
+    from filingcheck.ocr import load_page, raster
+
+    def pages() -> list[Image.Image]:  # fresh images per file: saving a PDF leaves state on them
+        return [Image.fromarray(np.full((580, 410, 3), 240 - 40 * i, np.uint8)) for i in range(4)]
+
+    pdf, tiff = tmp_path / "scan.pdf", tmp_path / "scan.tif"
+    first, *rest = pages()
+    first.save(pdf, save_all=True, append_images=rest, resolution=50)
+    first, *rest = pages()
+    first.save(tiff, save_all=True, append_images=rest, dpi=(50, 50), compression="tiff_lzw")
+    decoded = []
+    to_bgr = raster._to_bgr
+    monkeypatch.setattr(raster, "_to_bgr", lambda im: decoded.append(1) or to_bgr(im))
+    for path in (pdf, tiff):
+        decoded.clear()
+        page = load_page(path, 3, 7)
+        assert (page.file_page, page.page, len(decoded)) == (3, 7, 1)
+        assert int(page.image.mean()) == int(load_pages(path)[2].image.mean())
+        with pytest.raises(InputError) as missing:
+            load_page(path, 5, 5)
+        assert missing.value.code == "page_not_found"

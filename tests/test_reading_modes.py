@@ -11,7 +11,7 @@ from fpdf import FPDF
 from PIL import Image
 
 from filingcheck.models import DocType, TextSource
-from filingcheck.pipeline import Inputs, Mode, PipelineSettings, process_submission
+from filingcheck.pipeline import Inputs, Mode, PipelineSettings, dossier, process_submission
 from tests.drawing import form_page, text_page
 from tests.test_extract import FORM
 from tests.test_orientation import PROSE
@@ -43,15 +43,57 @@ def test_targeted_reads_field_pages_whole_and_prose_by_title(scan_pdf: Path, tmp
     assert all(p.full_text for p in full.pages)
 
 
-def test_cache_gives_the_same_reading_without_ocr(scan_pdf: Path, tmp_path: Path) -> None:
+def test_cache_gives_the_same_reading_without_ocr(
+    scan_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings = PipelineSettings(mode=Mode.FULL, cache_dir=tmp_path / "cache", second_engine=None)
     first = process_submission(Inputs(paper=[scan_pdf]), settings).report
     entries = list((tmp_path / "cache").rglob("*.json"))
-    assert len(entries) == 4  # per page: its reading, and its seals (with their text) beside it
+    assert len(entries) == 6  # per page: its reading, its seals (with their text) and its facts
+
+    # The same file again: every page comes from the cache, so not one is even decoded.
+    def no_decoding(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a page was decoded")
+
+    monkeypatch.setattr(dossier, "load_pages", no_decoding)
     second = process_submission(Inputs(paper=[scan_pdf]), settings).report
     assert second.fields == first.fields
     assert second.pages == first.pages
+    assert second.seals == first.seals
     assert second.timings["ocr_and_seals"] < first.timings["ocr_and_seals"]
+
+
+def test_a_cached_scan_at_another_place_in_a_dossier_keeps_its_own_page_numbers(
+    scan_pdf: Path, tmp_path: Path
+) -> None:
+    """The cache is shared by every dossier: a scan read as pages 1–2 of one dossier and found
+    again as pages 3–4 of another must name pages 3–4 in the second one's fields and seals."""
+    settings = PipelineSettings(mode=Mode.FULL, cache_dir=tmp_path / "cache", second_engine=None)
+    alone = process_submission(Inputs(paper=[scan_pdf]), settings).report
+    copy = tmp_path / "copy.pdf"
+    copy.write_bytes(scan_pdf.read_bytes())
+    both = process_submission(Inputs(paper=[scan_pdf, copy]), settings).report
+    assert [p.page for p in both.pages] == [1, 2, 3, 4]
+    assert [(p.source, p.file_page) for p in both.pages[2:]] == [("copy.pdf", 1), ("copy.pdf", 2)]
+    pages_of_names = {v.page for v in both.fields["applicant_name"]}
+    assert {1, 3} <= pages_of_names
+    assert sorted(s.page for s in both.seals) == sorted(
+        [s.page for s in alone.seals] + [s.page + 2 for s in alone.seals]
+    )
+
+
+def test_upright_pages_from_the_cache_are_rebuilt_from_their_scan_on_first_use(scan_pdf: Path) -> None:
+    from filingcheck.models import EngineInfo, PageOcr, PageReading
+    from filingcheck.ocr import RasterSettings, load_page
+
+    pages = dossier.UprightPages(RasterSettings())
+    ocr = PageOcr(page=2, engine=EngineInfo(name="rapidocr", version="x"), width=1, height=1)
+    pages.defer(2, scan_pdf, 2, PageReading(rotation=90, skew=0.0, ocr=ocr))
+    assert list(pages) == [2] and len(pages) == 1 and pages.get(1) is None
+    scan = load_page(scan_pdf, 2, 2)
+    upright = pages[2]
+    assert upright.rotation == 90 and upright.page == 2
+    assert upright.image.shape[:2] == (scan.width, scan.height)
 
 
 def test_born_digital_pdf_page_uses_its_text_layer(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from filingcheck.batch import run_batch
 from filingcheck.resume import live_work, resume
 from filingcheck.store.tables import AuditEvent, BatchItem, FindingRow, OcrResult, Page, Submission
+from filingcheck.sweeper import QueueSweeper
 from filingcheck.tasks import CeleryRunner, make_app
 from tests.workerkit import (
     Site,
@@ -246,3 +247,31 @@ def test_resume_sends_again_only_what_the_broker_lost(site: Site) -> None:
     for submission_id in (lost_queued, lost_running, on_its_way):
         site.wait("the dossiers", lambda s=submission_id: site.row(s).status in ("done", "failed"), WAIT)
         assert_done_once(site, submission_id)
+
+
+def test_the_sweeper_sends_again_queued_work_no_queue_holds_and_leaves_running_work(site: Site) -> None:
+    """What `serve` runs every few minutes: a queued submission whose message was lost is sent
+    again once, a running one (its worker may only be too busy to answer) is left alone."""
+    lost = site.add_submission(small_pdf(label="lost queued"))
+    busy = site.add_submission(small_pdf(label="running elsewhere"))
+    with site.db.session() as session:
+        row = session.get(Submission, busy)
+        row.status, row.claim_token, row.stage = "running", "a-busy-worker", "ocr"
+    runner = runner_of(site)
+    sweeper = QueueSweeper(site.db, runner, interval=0.3)
+    assert sweeper.sweep().submissions == [lost]
+    assert site.row(busy).status == "running" and site.row(busy).claim_token == "a-busy-worker"
+    assert lost in live_work(runner.celery, runner.queue).submissions
+    assert sweeper.sweep().submissions == []  # in the queue now: not sent twice
+    # Unattended: a message lost later is sent again by the thread on its own.
+    later = site.add_submission(small_pdf(label="lost later"))
+    sweeper.start()
+    try:
+        site.wait("the sweeper", lambda: later in live_work(runner.celery, runner.queue).submissions, 30)
+    finally:
+        sweeper.stop()
+    site.start_worker()
+    for submission_id in (lost, later):
+        site.wait("the dossiers", lambda s=submission_id: site.row(s).status in ("done", "failed"), WAIT)
+        assert_done_once(site, submission_id)
+    assert site.row(busy).status == "running"

@@ -295,7 +295,9 @@ def serve(
         f"filingcheck {__version__}: database {safe_url(services.settings.resolved_database_url)}, "
         f"files in {services.files.root}"
     )
-    console.print(f"reviewer page http://{host}:{port}/review · OpenAPI http://{host}:{port}/api/v1/openapi.json")
+    console.print(
+        f"reviewer page http://{host}:{port}/review · OpenAPI http://{host}:{port}/api/v1/openapi.json"
+    )
     from filingcheck.logsafe import uvicorn_log_config
 
     log_config = uvicorn_log_config("info")  # identity and phone numbers masked in every line

@@ -90,14 +90,22 @@ def live_work(celery: Celery, queue: str, inspect_timeout: float = 1.0) -> LiveW
     return live
 
 
-def resume(db: Database, runner: CeleryRunner, live: LiveWork, grace: float = 60.0) -> Resumed:
+def resume(
+    db: Database, runner: CeleryRunner, live: LiveWork, grace: float = 60.0, queued_only: bool = False
+) -> Resumed:
     """Send again every unfinished submission and batch item that ``live`` lacks; a running one
-    started less than ``grace`` seconds ago is left alone (its first message may be in flight)."""
+    started less than ``grace`` seconds ago is left alone (its first message may be in flight).
+
+    ``queued_only`` leaves running work alone altogether (a worker too busy to answer ``inspect``
+    would otherwise see its work queued again): what the unattended sweeper does.
+    """
     cutoff = utcnow() - dt.timedelta(seconds=grace)
     done = Resumed(live_submissions=len(live.submissions), live_items=len(live.items))
     with db.session() as session:
         for row in unfinished(session):
             if row.id in live.submissions or (_recent(row.started_at, cutoff)):
+                continue
+            if queued_only and row.status != SubmissionStatus.QUEUED:
                 continue
             if row.status == SubmissionStatus.RUNNING and not _requeue(session, row):
                 continue
@@ -115,6 +123,8 @@ def resume(db: Database, runner: CeleryRunner, live: LiveWork, grace: float = 60
         for item in open_items:
             key = (item.batch_id, item.submission_id)
             if key in live.items or _recent(item.started_at, cutoff):
+                continue
+            if queued_only and item.status != BatchStatus.PENDING:
                 continue
             if item.status == BatchStatus.RUNNING:
                 item.status = BatchStatus.PENDING.value

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import logging
 from typing import Any
 
@@ -17,6 +16,7 @@ from filingcheck.models import InputError
 from filingcheck.service.review import ReviewError
 from filingcheck.service.uploads import UploadError
 from filingcheck.store.accounts import AccountError
+from filingcheck.store.files import is_disk_full
 
 log = logging.getLogger(__name__)
 HTTP_CODES = {
@@ -31,8 +31,6 @@ HTTP_CODES = {
     422: "invalid_request",
 }
 ACCOUNT_STATUS = {"user_exists": 409, "user_not_found": 404}
-# A full disk (or quota) under the file store: the client may send the same upload again later.
-DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 class ErrorOut(BaseModel):
@@ -106,7 +104,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(OSError)
     async def os_error(request: Request, exc: OSError) -> JSONResponse:
-        if exc.errno in DISK_FULL:
+        if is_disk_full(exc):  # the client may send the same upload again later
             log.error("file store full on %s %s", request.method, request.url.path)
             return error_response(
                 507, "storage_full", "the file store is full; nothing was stored, send it again later"

@@ -6,7 +6,7 @@ from filingcheck.models.fields import FieldName, FieldSet, FieldValue, Source
 from filingcheck.models.findings import DiffOp, Evidence, EvidenceRole, Finding, Status
 from filingcheck.models.geometry import Affine, BBox
 from filingcheck.models.ocr import BoxReader, EngineInfo, OcrChar, OcrLine, PageOcr, PageReading
-from filingcheck.models.pages import DocType, PageImage, PageInfo, TextSource, UprightPage
+from filingcheck.models.pages import DocType, PageFacts, PageImage, PageInfo, TextSource, UprightPage
 from filingcheck.models.report import SCHEMA_VERSION, InputFile, Report, Verdict, verdict_of
 from filingcheck.models.seals import PageEdge, Seal, SealInk, SealKind, StraddleSeal
 from filingcheck.models.submission import ApplicationType, Submission
@@ -32,6 +32,7 @@ __all__ = [
     "OcrChar",
     "OcrLine",
     "PageEdge",
+    "PageFacts",
     "PageImage",
     "PageInfo",
     "PageOcr",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -67,6 +69,28 @@ class PageImage:
     @property
     def height(self) -> int:
         return int(self.image.shape[0])
+
+    @cached_property
+    def digest(self) -> str:
+        """sha256 of the pixels and their shape, computed once: the page's name in the reading cache."""
+        digest = hashlib.sha256(str(self.image.shape).encode())
+        digest.update(np.ascontiguousarray(self.image).data)
+        return digest.hexdigest()
+
+
+class PageFacts(BaseModel):
+    """What a scanned page is without its pixels: its digest, size, resolution and colour.
+
+    Kept in the reading cache by file and page, so a re-check of the same scan (new rules) takes
+    every page from the cache without decoding a single image.
+    """
+
+    digest: str
+    width: int
+    height: int
+    dpi: float
+    dpi_known: bool = True
+    colour: bool = False
 
 
 @dataclass(frozen=True, eq=False)

@@ -45,7 +45,11 @@ def load_pages(path: Path, first_page: int = 1, settings: RasterSettings | None 
     return list(iter_pages(path, first_page, settings or RasterSettings()))
 
 
-def iter_pages(path: Path, first_page: int, settings: RasterSettings) -> Iterator[PageImage]:
+def iter_pages(
+    path: Path, first_page: int, settings: RasterSettings, only: int | None = None
+) -> Iterator[PageImage]:
+    """The pages of one file in order; ``only`` (1-based) decodes that page alone, so asking for
+    page n of a thick scan costs one page, not n."""
     if not path.is_file():
         raise InputError("file_not_found", f"{path.name}: no such file")
     with path.open("rb") as fh:
@@ -53,9 +57,9 @@ def iter_pages(path: Path, first_page: int, settings: RasterSettings) -> Iterato
     if not head:
         raise InputError("empty_file", f"{path.name}: the file is empty")
     if head.startswith(PDF_MAGIC):
-        yield from _pdf_pages(path, first_page, settings)
+        yield from _pdf_pages(path, first_page, settings, only)
     else:
-        yield from _image_pages(path, first_page, settings)
+        yield from _image_pages(path, first_page, settings, only)
 
 
 def count_pages(path: Path) -> int:
@@ -78,7 +82,9 @@ def count_pages(path: Path) -> int:
         return 0
 
 
-def _pdf_pages(path: Path, first_page: int, settings: RasterSettings) -> Iterator[PageImage]:
+def _pdf_pages(
+    path: Path, first_page: int, settings: RasterSettings, only: int | None
+) -> Iterator[PageImage]:
     import pypdfium2 as pdfium
 
     try:
@@ -100,7 +106,7 @@ def _pdf_pages(path: Path, first_page: int, settings: RasterSettings) -> Iterato
             raise InputError(
                 "too_many_pages", f"{path.name}: {len(doc)} pages, the limit is {settings.max_pages}"
             )
-        for index in range(len(doc)):
+        for index in _indexes(len(doc), only):
             try:
                 page = doc[index]
             except pdfium.PdfiumError as exc:  # the page tree counts pages it does not hold
@@ -216,7 +222,9 @@ def _render(page: object, dpi: float) -> np.ndarray:
     return _to_bgr(bitmap.to_pil())
 
 
-def _image_pages(path: Path, first_page: int, settings: RasterSettings) -> Iterator[PageImage]:
+def _image_pages(
+    path: Path, first_page: int, settings: RasterSettings, only: int | None
+) -> Iterator[PageImage]:
     Image.MAX_IMAGE_PIXELS = settings.max_pixels
     try:
         im = Image.open(path)
@@ -237,7 +245,7 @@ def _image_pages(path: Path, first_page: int, settings: RasterSettings) -> Itera
             raise InputError(
                 "too_many_pages", f"{path.name}: {frames} pages, the limit is {settings.max_pages}"
             )
-        for index in range(frames):
+        for index in _indexes(frames, only):
             try:
                 im.seek(index)
                 if im.width * im.height > settings.max_pixels:
@@ -262,6 +270,13 @@ def _image_pages(path: Path, first_page: int, settings: RasterSettings) -> Itera
             )
 
 
+def _indexes(count: int, only: int | None) -> range:
+    """0-based indexes of the pages to decode: all of them, or the one asked for if it exists."""
+    if only is None:
+        return range(count)
+    return range(only - 1, only) if 1 <= only <= count else range(0)
+
+
 def _has_image_magic(path: Path) -> bool:
     with path.open("rb") as fh:
         return fh.read(8).startswith(IMAGE_MAGICS)
@@ -283,7 +298,6 @@ def page_size_mm(page: PageImage) -> tuple[float, float]:
 
 def load_page(path: Path, file_page: int, number: int, settings: RasterSettings | None = None) -> PageImage:
     """One page of a file again (for page images shown after the run; keeps memory flat)."""
-    for page in iter_pages(path, number - file_page + 1, settings or RasterSettings()):
-        if page.file_page == file_page:
-            return page
+    for page in iter_pages(path, number - file_page + 1, settings or RasterSettings(), only=file_page):
+        return page
     raise InputError("page_not_found", f"{path.name} has no page {file_page}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import cv2
 import numpy as np
 
@@ -17,7 +19,7 @@ class EngineBoxReader:
     read on its own and the readings are joined, as the first engine read them.
     """
 
-    def __init__(self, engine: OcrEngine, pages: dict[int, UprightPage]) -> None:
+    def __init__(self, engine: OcrEngine, pages: Mapping[int, UprightPage]) -> None:
         self._engine = engine
         self._pages = pages
 

@@ -23,6 +23,7 @@ from filingcheck.models import (
     InputFile,
     PageEdge,
     PageImage,
+    PageReading,
     ProcessingError,
     Report,
     Seal,
@@ -31,10 +32,26 @@ from filingcheck.models import (
     UprightPage,
     verdict_of,
 )
-from filingcheck.ocr import EngineBoxReader, RasterSettings, build_engine, count_pages, load_page, load_pages
+from filingcheck.ocr import (
+    EngineBoxReader,
+    RasterSettings,
+    build_engine,
+    count_pages,
+    load_page,
+    load_pages,
+    turn_upright,
+)
 from filingcheck.ocr.seals import join_straddle_seals
-from filingcheck.pipeline.pages import PageResult, cache_page, read_pages
+from filingcheck.pipeline.pages import (
+    FIELD_PAGES,
+    CachedPage,
+    PageResult,
+    cache_page,
+    cached_page,
+    read_pages,
+)
 from filingcheck.pipeline.settings import Inputs, PipelineSettings, Progress
+from filingcheck.store.ocr_cache import FileOcrCache, facts_key
 
 
 @dataclass
@@ -52,19 +69,28 @@ def process_submission(
     errors: list[ProcessingError] = []
     files = [_input_file("paper", p) for p in inputs.paper]
     engine = build_engine(settings.engine, settings.ocr)
-    uprights: dict[int, UprightPage] = {}
+    uprights = UprightPages(settings.raster)
     results: list[PageResult] = []
     sources: dict[int, tuple[Path, int]] = {}
     started = time.perf_counter()
-    pages = _paper_pages(inputs.paper, settings.raster, errors, files, sources)
+    cached = _CachedPages(settings, engine)
+    pages = _paper_pages(inputs.paper, settings.raster, errors, files, sources, cached)
     total = sum(count_pages(p) for p in inputs.paper if p.is_file() and p.stat().st_size)
     for result, upright, page_errors in read_pages(pages, settings):
         results.append(result)
         errors.extend(page_errors)
         if upright is not None:
-            uprights[result.info.page] = upright
+            uprights.keep(result.info.page, upright)
         if progress:
-            progress("ocr", len(results), total)
+            progress("ocr", len(results) + len(cached.results), total)
+    for result, reading, page_errors in cached.results:
+        results.append(result)
+        errors.extend(page_errors)
+        if result.info.doc_type in FIELD_PAGES:
+            uprights.defer(result.info.page, *sources[result.info.page], reading)
+    if cached.results and progress:
+        progress("ocr", len(results), total)
+    cached.remember_facts(results, sources, inputs.paper, files)
     results.sort(key=lambda r: r.info.page)
     if not results:
         raise InputError("no_pages", "no page of the paper version could be read")
@@ -159,9 +185,18 @@ def _paper_pages(
     errors: list[ProcessingError],
     files: list[InputFile],
     sources: dict[int, tuple[Path, int]],
+    cached: _CachedPages,
 ) -> Iterator[PageImage]:
+    """The pages to read, file by file; a file whose every page is in the cache is not decoded
+    at all (its results go to ``cached``)."""
     number = 1
     for path, info in zip(paths, files, strict=True):
+        hits = cached.whole_file(path, info.sha256, number)
+        if hits is not None:
+            files[files.index(info)] = info.model_copy(update={"pages": len(hits)})
+            sources.update({number + i: (path, i + 1) for i in range(len(hits))})
+            number += len(hits)
+            continue
         try:
             pages = load_pages(path, number, raster)
         except InputError as exc:
@@ -227,6 +262,83 @@ def _input_file(role: str, path: Path, pages: int = 0) -> InputFile:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return InputFile(role=role, name=path.name, sha256=digest.hexdigest(), pages=pages)
+
+
+class _CachedPages:
+    """Pages of the paper files taken whole from the reading cache, and the facts kept for that."""
+
+    def __init__(self, settings: PipelineSettings, engine: object) -> None:
+        self._settings = settings
+        self._engine = engine
+        self._cache = FileOcrCache(settings.cache_dir) if settings.cache_dir else None
+        self._raster = repr(settings.raster)
+        self.results: list[CachedPage] = []
+
+    def whole_file(self, path: Path, sha256: str, first: int) -> list[CachedPage] | None:
+        """Every page of one file from the cache (kept in ``results``), or None if any is missing."""
+        if self._cache is None:
+            return None
+        hits = []
+        for file_page in range(1, count_pages(path) + 1):
+            facts = self._cache.get_facts(facts_key(sha256, file_page, self._raster))
+            number = first + file_page - 1
+            hit = facts and cached_page(facts, number, path.name, file_page, self._engine, self._settings)
+            if not hit:
+                return None
+            hits.append(hit)
+        if not hits:
+            return None
+        self.results.extend(hits)
+        return hits
+
+    def remember_facts(
+        self,
+        results: list[PageResult],
+        sources: dict[int, tuple[Path, int]],
+        paths: list[Path],
+        files: list[InputFile],
+    ) -> None:
+        """Keep the facts of the pages decoded in this run, so the next run of the same files need not."""
+        if self._cache is None:
+            return
+        digests = {path: info.sha256 for path, info in zip(paths, files, strict=False)}
+        from_cache = {result.info.page for result, _, _ in self.results}
+        for result in results:
+            path, file_page = sources.get(result.info.page, (Path(), 0))
+            if result.facts is None or result.info.page in from_cache or path not in digests:
+                continue
+            self._cache.put_facts(facts_key(digests[path], file_page, self._raster), result.facts)
+
+
+class UprightPages(Mapping[int, UprightPage]):
+    """Field pages turned upright, for second reads of disputed boxes: those read in this run as
+    they are, those taken from the cache rebuilt from their scan on first use (most runs never ask)."""
+
+    def __init__(self, raster: RasterSettings) -> None:
+        self._raster = raster
+        self._ready: dict[int, UprightPage] = {}
+        self._deferred: dict[int, tuple[Path, int, PageReading]] = {}
+
+    def keep(self, page: int, upright: UprightPage) -> None:
+        self._ready[page] = upright
+
+    def defer(self, page: int, path: Path, file_page: int, reading: PageReading) -> None:
+        self._deferred[page] = (path, file_page, reading)
+
+    def __getitem__(self, page: int) -> UprightPage:
+        if page not in self._ready:
+            path, file_page, reading = self._deferred.pop(page)
+            scan = load_page(path, file_page, page, self._raster)
+            self._ready[page] = turn_upright(
+                scan, reading.rotation, reading.skew, reading.rotation_confidence, reading.notes
+            )
+        return self._ready[page]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(sorted(self._ready.keys() | self._deferred.keys()))
+
+    def __len__(self) -> int:
+        return len(self._ready.keys() | self._deferred.keys())
 
 
 class PageImages(Mapping[int, np.ndarray]):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from filingcheck.extract import body_text_height, classify_page
 from filingcheck.models import (
     DocType,
+    PageFacts,
     PageImage,
     PageInfo,
     PageOcr,
@@ -25,10 +26,10 @@ from filingcheck.models import (
     TextSource,
     UprightPage,
 )
-from filingcheck.ocr import build_engine, is_colour, page_size_mm
+from filingcheck.ocr import build_engine, is_colour
 from filingcheck.ocr.seals import detect_seals, read_seal_text
 from filingcheck.pipeline.settings import PipelineSettings
-from filingcheck.pipeline.targeted import _reading
+from filingcheck.pipeline.targeted import _reading, cached_reading
 from filingcheck.store.ocr_cache import SEALS_VERSION, FileOcrCache, reading_key
 
 FIELD_PAGES = {
@@ -42,14 +43,21 @@ FIELD_PAGES = {
 }
 
 
+MM_PER_INCH = 25.4
+
+
 @dataclass
 class PageResult:
     info: PageInfo
     ocr: PageOcr | None
     seals: list[Seal]
+    # What the page image is, for the cache of file pages (None: a born-digital text-layer page).
+    facts: PageFacts | None = None
 
 
 PageOutcome = tuple[PageResult, UprightPage | None, list[ProcessingError]]
+# A page taken from the cache: its result, the reading (to rebuild the upright page) and problems.
+CachedPage = tuple[PageResult, PageReading, list[ProcessingError]]
 
 
 def read_pages(pages: Iterator[PageImage], settings: PipelineSettings) -> Iterator[PageOutcome]:
@@ -115,36 +123,29 @@ def _read_one_page(
     page: PageImage, engine: object, settings: PipelineSettings, errors: list[ProcessingError]
 ) -> tuple[PageResult, UprightPage | None]:
     """Seals, upright OCR and class of one page; a failing step is recorded and the run goes on."""
-    colour = is_colour(page.image)
+    facts = PageFacts(
+        digest=page.digest,
+        width=page.width,
+        height=page.height,
+        dpi=page.dpi,
+        dpi_known=page.dpi_known,
+        colour=is_colour(page.image),
+    )
     cache = FileOcrCache(settings.cache_dir) if settings.cache_dir else None
-    seal_key = _seal_key(page, engine, settings) if cache else ""
-    cached_seals = cache.get_seals(seal_key) if cache else None
+    seal_key = _seal_key(page.digest, engine, settings) if cache else ""
+    cached_seals = _numbered(cache.get_seals(seal_key), page.page) if cache else None
     seal_errors = len(errors)
-    seals: list[Seal] = []
-    if cached_seals is not None:
-        # The same scan may sit at another page number (another dossier): the page is ours.
-        seals = [s.model_copy(update={"page": page.page}) for s in cached_seals]
-    else:
+    seals: list[Seal] = cached_seals or []
+    if cached_seals is None:
         try:
             seals = detect_seals(page, settings.seals)
         except Exception as exc:  # a broken page must not stop the dossier
             errors.append(_error("seal_detection_failed", Stage.SEALS, page, exc))
     upright: UprightPage | None = None
-    ocr: PageOcr | None = None
     reading: PageReading | None = None
     try:
         reading, upright = _reading(page, engine, seals, settings)
-        ocr = reading.ocr
-        errors.extend(
-            ProcessingError(
-                code=note.split(":")[0],
-                stage=Stage.PREPROCESS,
-                page=page.page,
-                source=page.source,
-                message=note,
-            )
-            for note in reading.notes
-        )
+        errors.extend(_note_errors(reading, page.page, page.source))
     except Exception as exc:
         errors.append(_error("ocr_failed", Stage.OCR, page, exc))
     if cached_seals is None:
@@ -152,37 +153,83 @@ def _read_one_page(
         # A failure may be passing (memory, a killed thread): only a clean result is kept.
         if cache and not any(e.stage == Stage.SEALS for e in errors[seal_errors:]):
             cache.put_seals(seal_key, seals)
+    text_layer = page.text_layer is not None
+    result = _result(page.page, page.source, page.file_page, facts, reading, seals, text_layer)
+    return result, upright
+
+
+def cached_page(
+    facts: PageFacts, number: int, source: str, file_page: int, engine: object, settings: PipelineSettings
+) -> CachedPage | None:
+    """A scanned page's result wholly from the cache (reading and seals), without its pixels, with
+    the problems its reading noted; None when any part is missing. The reading gives the turn to
+    rebuild the upright page."""
+    if settings.cache_dir is None:
+        return None
+    reading = cached_reading(facts.digest, number, engine, settings)
+    seal_key = _seal_key(facts.digest, engine, settings)
+    seals = _numbered(FileOcrCache(settings.cache_dir).get_seals(seal_key), number)
+    if reading is None or seals is None:
+        return None
+    result = _result(number, source, file_page, facts, reading, seals, text_layer=False)
+    return result, reading, _note_errors(reading, number, source)
+
+
+def _note_errors(reading: PageReading, page: int, source: str) -> list[ProcessingError]:
+    """What preparing the page noted (an unsure turn, say), as the page's processing errors."""
+    return [
+        ProcessingError(
+            code=note.split(":")[0], stage=Stage.PREPROCESS, page=page, source=source, message=note
+        )
+        for note in reading.notes
+    ]
+
+
+def _numbered(seals: list[Seal] | None, page: int) -> list[Seal] | None:
+    """Cached seals renumbered: the same scan may sit at another page number in another dossier."""
+    return None if seals is None else [s.model_copy(update={"page": page}) for s in seals]
+
+
+def _result(
+    number: int,
+    source: str,
+    file_page: int,
+    facts: PageFacts,
+    reading: PageReading | None,
+    seals: list[Seal],
+    text_layer: bool,
+) -> PageResult:
+    ocr = reading.ocr if reading is not None else None
     doc_type, confidence = DocType.OTHER_TEXT, 0.0
     if ocr is not None:
         found = classify_page(ocr)
         doc_type, confidence = found.doc_type, found.confidence
-    width_mm, height_mm = page_size_mm(page)
     info = PageInfo(
-        page=page.page,
-        source=page.source,
-        file_page=page.file_page,
-        width=page.width,
-        height=page.height,
-        dpi=page.dpi,
-        width_mm=round(width_mm, 1),
-        height_mm=round(height_mm, 1),
-        rotation=upright.rotation if upright else 0,
-        skew=upright.skew if upright else 0.0,
-        colour=colour,
+        page=number,
+        source=source,
+        file_page=file_page,
+        width=facts.width,
+        height=facts.height,
+        dpi=facts.dpi,
+        width_mm=round(facts.width / facts.dpi * MM_PER_INCH, 1),
+        height_mm=round(facts.height / facts.dpi * MM_PER_INCH, 1),
+        rotation=reading.rotation if reading else 0,
+        skew=reading.skew if reading else 0.0,
+        colour=facts.colour,
         doc_type=doc_type,
         doc_type_confidence=confidence,
         text_height_px=body_text_height(ocr) if ocr is not None else None,
-        dpi_known=page.dpi_known,
-        text_source=TextSource.TEXT_LAYER if page.text_layer is not None else TextSource.OCR,
+        dpi_known=facts.dpi_known,
+        text_source=TextSource.TEXT_LAYER if text_layer else TextSource.OCR,
         full_text=reading.full if reading is not None else False,
     )
-    return PageResult(info=info, ocr=ocr, seals=seals), upright
+    return PageResult(info=info, ocr=ocr, seals=seals, facts=None if text_layer else facts)
 
 
-def _seal_key(page: PageImage, engine: object, settings: PipelineSettings) -> str:
+def _seal_key(digest: str, engine: object, settings: PipelineSettings) -> str:
     """Seals depend on the image and the seal settings, their text on the engine that read it."""
     info = engine.info  # type: ignore[attr-defined]
-    return reading_key(page.image, info.name, info.version, repr(settings.seals), SEALS_VERSION)
+    return reading_key(digest, info.name, info.version, repr(settings.seals), SEALS_VERSION)
 
 
 def _with_text(page: PageImage, seal: Seal, engine: object, errors: list[ProcessingError]) -> Seal:

@@ -43,16 +43,11 @@ def _reading(
     """
     if page.text_layer is not None:
         return _text_layer_reading(page), turn_upright(page, 0, 0.0)
-    cache = FileOcrCache(settings.cache_dir) if settings.cache_dir else None
-    parts = (engine.info.name, engine.info.version, PREPROCESSING, repr(settings.prepare))
-    full_key = reading_key(page.image, *parts, "full") if cache else ""
-    title_key = reading_key(page.image, *parts, f"title{TITLE_ZONE}+names") if cache else ""
-    cached = cache.get(full_key) if cache else None
-    if cache and cached is None and settings.mode == Mode.TARGETED:
-        cached = cache.get(title_key)
+    cached = cached_reading(page.digest, page.page, engine, settings)
     if cached is not None:
         upright = turn_upright(page, cached.rotation, cached.skew, cached.rotation_confidence, cached.notes)
         return cached, upright
+    cache = FileOcrCache(settings.cache_dir) if settings.cache_dir else None
     upright = prepare_page(page, engine, settings.prepare)
     ocr = None
     if settings.mode == Mode.TARGETED:
@@ -71,8 +66,28 @@ def _reading(
         full=full,
     )
     if cache:
-        cache.put(full_key if full else title_key, reading)
+        cache.put(_reading_key(page.digest, engine, settings, full), reading)
     return reading, upright
+
+
+def cached_reading(digest: str, page: int, engine: Any, settings: PipelineSettings) -> PageReading | None:
+    """The cached reading of a page image (whole, or in targeted mode also its partial reading),
+    numbered as page ``page``: the same scan may have been read at another place in another dossier."""
+    if settings.cache_dir is None:
+        return None
+    cache = FileOcrCache(settings.cache_dir)
+    found = cache.get(_reading_key(digest, engine, settings, full=True))
+    if found is None and settings.mode == Mode.TARGETED:
+        found = cache.get(_reading_key(digest, engine, settings, full=False))
+    if found is None or found.ocr.page == page:
+        return found
+    return found.model_copy(update={"ocr": found.ocr.model_copy(update={"page": page})})
+
+
+def _reading_key(digest: str, engine: Any, settings: PipelineSettings, full: bool) -> str:
+    """Whole readings and targeted partial ones (title zone + names pass) are cached apart."""
+    parts = (engine.info.name, engine.info.version, PREPROCESSING, repr(settings.prepare))
+    return reading_key(digest, *parts, "full" if full else f"title{TITLE_ZONE}+names")
 
 
 def _text_layer_reading(page: PageImage) -> PageReading:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from filingcheck.config import Settings
 from filingcheck.service.processing import Pipeline, Processor
@@ -16,6 +17,9 @@ from filingcheck.store.files import FileStore
 from filingcheck.store.submissions import unfinished
 from filingcheck.store.tables import SubmissionStatus
 
+if TYPE_CHECKING:
+    from filingcheck.sweeper import QueueSweeper
+
 log = logging.getLogger(__name__)
 
 
@@ -27,6 +31,8 @@ class Services:
     files: FileStore
     processor: Processor
     runner: Runner
+    # With a broker: sends again queued work whose message the broker lost.
+    sweeper: QueueSweeper | None = None
 
     @property
     def upload_limits(self) -> UploadLimits:
@@ -60,8 +66,12 @@ class Services:
             self.runner.submit(submission_id)
         if ids:
             log.info("queued %d unfinished submission(s) again", len(ids))
+        if self.sweeper is not None:
+            self.sweeper.start()
 
     def stop(self) -> None:
+        if self.sweeper is not None:
+            self.sweeper.stop()
         self.runner.shutdown()
         self.db.dispose()
 
@@ -77,13 +87,17 @@ def build_services(
     files = FileStore(settings.data_dir / "files")
     processor = Processor(db, files, settings, service, **({"pipeline": pipeline} if pipeline else {}))
     runner: Runner
+    sweeper = None
     if settings.broker_url:
+        from filingcheck.sweeper import QueueSweeper
         from filingcheck.tasks import CeleryRunner, make_app
 
-        runner = CeleryRunner(make_app(settings))
+        runner = celery_runner = CeleryRunner(make_app(settings))
+        if service.sweep_seconds:
+            sweeper = QueueSweeper(db, celery_runner, service.sweep_seconds)
     else:
         runner = ThreadRunner(processor.run, on_shutdown=processor.stopping.set)
-    return Services(settings, service, db, files, processor, runner)
+    return Services(settings, service, db, files, processor, runner, sweeper)
 
 
 __all__ = ["ServiceSettings", "Services", "build_services"]

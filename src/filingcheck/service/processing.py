@@ -35,7 +35,7 @@ from filingcheck.pipeline import (
 from filingcheck.service.settings import ServiceSettings
 from filingcheck.store import audit
 from filingcheck.store.db import Database
-from filingcheck.store.files import FileStore
+from filingcheck.store.files import FileStore, is_disk_full
 from filingcheck.store.submissions import StoredPage, get_submission, save_report
 from filingcheck.store.tables import Submission, SubmissionStatus, utcnow
 
@@ -144,9 +144,12 @@ class Processor:
             # claim, and the task (retried with the same id) or a restart takes it up again.
             raise
         except Exception as exc:  # the edge: recorded as data, the traceback only in the log
-            log.exception("processing %s failed", submission_id)
-            message = f"processing failed ({exc.__class__.__name__}); the uploaded files are kept"
-            self._finish(submission_id, SubmissionStatus.FAILED, "internal_error", "internal_error", message)
+            code, message = failure(exc)
+            if code == "internal_error":
+                log.exception("processing %s failed", submission_id)
+            else:
+                log.error("processing %s stopped: %s", submission_id, message)
+            self._finish(submission_id, SubmissionStatus.FAILED, code, code, message)
 
     def paper_paths(self, submission_id: str) -> list[Path]:
         """The paper files of a submission where the file store keeps them (read in place: the
@@ -312,6 +315,14 @@ class Processor:
             row.finished_at = utcnow() if status == SubmissionStatus.FAILED else None
             action = "submission.failed" if status == SubmissionStatus.FAILED else "submission.interrupted"
             audit.record(session, action, submission_id=submission_id, code=code, message=message)
+
+
+def failure(exc: Exception) -> tuple[str, str]:
+    """The error code and message a run that raised ``exc`` ends with (the originals stay)."""
+    if is_disk_full(exc):
+        # Page images (or the temporary copies of the originals) found no room: retry when freed.
+        return "storage_full", "the disk is full; the uploaded files are kept, retry once space is freed"
+    return "internal_error", f"processing failed ({exc.__class__.__name__}); the uploaded files are kept"
 
 
 def _row(session: Session, submission_id: str) -> Submission:

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from filingcheck.models import InputError
 from filingcheck.pipeline import Progress
-from filingcheck.service.processing import MAX_TAKEOVERS, PROGRESS_EVERY, Processor, StoppingError
+from filingcheck.service.processing import MAX_TAKEOVERS, PROGRESS_EVERY, Processor, StoppingError, failure
 from filingcheck.store import audit
 from filingcheck.store.batches import claim_item, finish_batch_if_done, get_item
 from filingcheck.store.submissions import StoredPage, get_submission, pages_of, save_report
@@ -87,8 +87,11 @@ class Reprocessor:
             self._fail(batch_id, submission_id, exc.code, exc.message)
             return True
         except Exception as exc:  # recorded as data; the previous report stays in place
-            log.exception("re-checking %s in batch %s failed", submission_id, batch_id)
-            self._fail(batch_id, submission_id, "internal_error", f"{exc.__class__.__name__}: {exc}")
+            code, message = failure(exc)
+            if code == "internal_error":
+                log.exception("re-checking %s in batch %s failed", submission_id, batch_id)
+                message = f"{exc.__class__.__name__}: {exc}"
+            self._fail(batch_id, submission_id, code, message)
             return True
         with self.db.session() as session:
             row = get_submission(session, submission_id)

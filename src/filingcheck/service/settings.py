@@ -29,6 +29,8 @@ class ServiceSettings(BaseSettings):
     # Say so explicitly to serve plain HTTP beyond loopback (a trusted network, a TLS proxy in front).
     insecure_http: bool = False
     auto_migrate: bool = True
+    # With a Redis broker: how often queued work that no queue holds is sent again (0: never).
+    sweep_seconds: int = Field(default=300, ge=0, le=24 * 3600)
 
     @property
     def max_upload_bytes(self) -> int:

@@ -80,7 +80,6 @@ class RapidOcrEngine:
         h, w = image.shape[:2]
         return OcrLine(text=text, bbox=BBox(x0=0, y0=0, x1=w, y1=h), confidence=_clamp(result.scores[0]))
 
-
     def _size_detector_for(self, image: np.ndarray) -> None:
         """Scale the detector input by the image's long side, not rapidocr's short side.
 
