@@ -152,9 +152,13 @@ class PostgresServer:
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
 
     def start(self) -> None:
+        # fsync off is safe here: an immediate stop kills processes, not the OS, whose page cache
+        # keeps every WAL write. synchronous_commit must stay on: off, a commit is answered before
+        # its WAL is written, and an immediate stop loses the last ones (an upload answered 202
+        # vanished that way, which looked like a lost submission).
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+            "-c full_page_writes=off -c max_connections=200"
         )
         self._run(
             "pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "pg.log"), "-w", "start"

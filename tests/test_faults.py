@@ -5,8 +5,7 @@ twice, counted in the database (submissions, pages, OCR results, findings, audit
 
 Only PRIVATE servers are stopped: a Redis and a PostgreSQL cluster started for this file on free
 ports (the machine's shared ones are left alone). Each test prints its recovery time (``-s``).
-Deselect with ``-m "not faults"``. Opt-in: the Redis restart test (FILINGCHECK_TEST_REDIS_FAULT=1)
-and, until its flake is understood, the database restart test (FILINGCHECK_TEST_DB_FAULT=1).
+Deselect with ``-m "not faults"``. Opt-in: the Redis restart test (FILINGCHECK_TEST_REDIS_FAULT=1).
 """
 
 from __future__ import annotations
@@ -132,12 +131,6 @@ def report(name: str, **figures: float) -> None:
     print(f"\nRECOVERY {name}: {text}")
 
 
-@pytest.mark.skipif(
-    os.environ.get("FILINGCHECK_TEST_DB_FAULT") != "1",
-    reason="opt-in (FILINGCHECK_TEST_DB_FAULT=1): on a quiet machine the second submission was left "
-    "unfinished after the restart in 3 of 4 runs (its retried task returned at once without processing); "
-    "the cause is not found yet, see the stop-11 notes",
-)
 def test_a_database_restart_mid_run(
     tmp_path: Path, postgres: PostgresServer, redis_server: RedisServer, deploy: list[Deployment]
 ) -> None:
