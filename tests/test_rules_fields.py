@@ -51,6 +51,33 @@ def test_seal_text_against_the_applicant(text: str, conf: float, status: Status)
         assert found[0].expected == APPLICANT and found[0].pages == [3]
 
 
+def test_one_garbled_impression_among_the_applicants_is_uncertain_not_another_company() -> None:
+    """Seen in the rules benchmark: five impressions of one stamp read one character off each, and
+    one read '…有限贸公司' with confidence 0.998 (three edits). The other impressions read the name's
+    own characters where that one departs: a misread arc, not someone else's seal."""
+    name = "四川永宇生物工程有限责任公司"
+    reads = ["四川永字生物工程有限责任公司", "四川水字生物工程有限责任公司", "四川永学生物工程有限责任公司"]
+    garbled = "四川水宇生物工程有限贸公司"
+    # On a page of its own (beside a good impression on the same page it would be outshone anyway).
+    d = _seal_dossier(*(seal(3, r) for r in reads), seal(1, garbled, conf=0.998), form_name=name)
+    found = run("applicant.matches_seal", d)
+    assert statuses(found) == {Status.UNCERTAIN}, [f.message for f in found]
+    # One impression alone is not outvoted by anything: the same reading there is a fail.
+    alone = run("applicant.matches_seal", _seal_dossier(seal(1, garbled, conf=0.998), form_name=name))
+    assert statuses(alone) == {Status.FAIL}
+
+
+def test_a_consistent_other_stamp_or_another_company_among_the_applicants_still_fails() -> None:
+    name = "四川永宇生物工程有限责任公司"
+    sister = "四川永宇生物科技有限公司"  # every impression reads the sister company: not outvoted
+    d = _seal_dossier(seal(1, sister), seal(3, sister), seal(3, sister), seal(3, sister), form_name=name)
+    assert Status.FAIL in statuses(run("applicant.matches_seal", d))
+    other = "广东嘉元生物科技有限公司"  # a whole other name on one page among the applicant's seals
+    d = _seal_dossier(seal(1, other), seal(3, name), seal(3, name), seal(3, name), form_name=name)
+    found = run("applicant.matches_seal", d)
+    assert [f.pages for f in found if f.status == Status.FAIL] == [[1]]
+
+
 def test_seal_rule_ignores_third_parties_and_exempt_pages() -> None:
     d = _seal_dossier(
         seal(4, "广东嘉元检测有限公司"),  # a test report: the institution's seal

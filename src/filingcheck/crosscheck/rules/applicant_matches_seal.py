@@ -101,9 +101,12 @@ class ApplicantMatchesSeal:
         exact = any(edits == 0 for _, edits, _ in judged)
         noisy = 0
         per_page: dict[int, list[tuple[Status, Seal]]] = defaultdict(list)
-        for status, edits, seal in judged:
+        reads = [seal_name(seal.text or "") for _, _, seal in judged]
+        for index, (status, edits, seal) in enumerate(judged):
             if exact and status == Status.UNCERTAIN and edits <= settings.seal_noise_edits:
                 status, noisy = Status.PASS, noisy + 1
+            elif status == Status.FAIL and _outvoted(index, reads, names, settings):
+                status = Status.UNCERTAIN
             per_page[seal.page].append((status, seal))
         if not per_page:
             return [
@@ -164,6 +167,36 @@ class ApplicantMatchesSeal:
             and not seal_name(s.text).endswith(settings.authority_seal_endings)
             and seal_name(s.text)
         ]
+
+
+def _outvoted(index: int, reads: list[str], names: list[FieldValue], settings: CheckSettings) -> bool:
+    """Whether a reading that looks like another organisation is one misread impression of the
+    applicant's stamp: still close to the name, and at each place where it departs from it, most of
+    the other impressions (at least two) read the name's own character.
+
+    Arc text is read far less surely than a line (curved, under a star, over stray ink), and a
+    garbled arc can come back with high confidence. A different stamp does not look like that: a
+    whole other name is not close, and a consistent other stamp is not outvoted by its own
+    impressions.
+    """
+    others = reads[:index] + reads[index + 1 :]
+    if len(others) < 2:
+        return False
+    read = reads[index]
+    for name in (n.value for n in names):
+        if fuzz.ratio(read, name) < settings.other_name_ratio:
+            continue
+        departs = _departures(read, name)
+        votes = [sum(1 for o in others if p not in _departures(o, name)) for p in departs]
+        if departs and all(v * 2 > len(others) for v in votes):
+            return True
+    return False
+
+
+def _departures(read: str, name: str) -> set[int]:
+    """Positions of ``name`` where ``read`` departs from it (an insertion counts at the position
+    it precedes)."""
+    return {min(op.src_pos, len(name) - 1) for op in Levenshtein.editops(name, read)}
 
 
 def _applicant_names(dossier: Dossier) -> list[FieldValue]:
