@@ -290,75 +290,65 @@ def fill(folder: Path) -> Path:
     return filler
 
 
-def test_d_disk_full_on_the_file_store(
-    tmp_path: Path, redis_server: RedisServer, deploy: list[Deployment]
-) -> None:
+@pytest.fixture
+def small_store(tmp_path: Path, redis_server: RedisServer) -> Iterator[tuple[Deployment, Path]]:
+    """A deployment (serve, no worker yet) whose file store is an 8 MB tmpfs."""
     store = tmp_path / "dep" / "data" / "files"
     reason = mount_tmpfs(store, "8m")
     if reason:
         pytest.skip(reason)
+    dep = None
     try:
         dep = Deployment(tmp_path / "dep", f"sqlite:///{tmp_path / 'filingcheck.db'}", redis_server.url)
-        deploy.append(dep)
         dep.start_service()
-        client = dep.client(dep.clerk())
-        filler = fill(store)
-
-        refused = upload(client, "磁盘 full")
-        assert_clear_error(refused, 507, "storage_full")
-        assert dep.census() == {}, "a half submission was left in the database"
-        assert not list(store.rglob(".incoming-*")), "a partial file was left in the store"
-
-        filler.unlink()
-        freed = time.monotonic()
-        again = upload(client, "磁盘 freed")
-        report("disk full", freed_to_accepted=time.monotonic() - freed)
-        ids = [accepted(again)]
-        # Stored whole and queued (no worker here: reading it is what the other tests cover).
-        census = dep.census()
-        assert list(census) == ids and census[ids[0]].files == 1 and census[ids[0]].status == "queued"
-        assert client.get(f"/api/v1/submissions/{ids[0]}").json()["status"] == "queued"
+        yield dep, store
     finally:
-        for d in deploy:
-            d.close()
-        deploy.clear()
+        if dep is not None:
+            dep.close()
         subprocess.run(["umount", "-l", str(store)], capture_output=True, timeout=30)
 
 
-def test_d2_disk_full_while_a_dossier_is_processed(
-    tmp_path: Path, redis_server: RedisServer, deploy: list[Deployment]
-) -> None:
+def test_d_disk_full_on_the_file_store(small_store: tuple[Deployment, Path]) -> None:
+    dep, store = small_store
+    client = dep.client(dep.clerk())
+    filler = fill(store)
+
+    refused = upload(client, "磁盘 full")
+    assert_clear_error(refused, 507, "storage_full")
+    assert dep.census() == {}, "a half submission was left in the database"
+    assert not list(store.rglob(".incoming-*")), "a partial file was left in the store"
+
+    filler.unlink()
+    freed = time.monotonic()
+    again = upload(client, "磁盘 freed")
+    report("disk full", freed_to_accepted=time.monotonic() - freed)
+    ids = [accepted(again)]
+    # Stored whole and queued (no worker here: reading it is what the other tests cover).
+    census = dep.census()
+    assert list(census) == ids and census[ids[0]].files == 1 and census[ids[0]].status == "queued"
+    assert client.get(f"/api/v1/submissions/{ids[0]}").json()["status"] == "queued"
+
+
+def test_d2_disk_full_while_a_dossier_is_processed(small_store: tuple[Deployment, Path]) -> None:
     """The upload fitted, then the disk filled before its page images were written: the dossier
     ends ``failed`` with ``storage_full`` (not an internal error), its original intact, and a
     retry once space is freed completes it."""
-    store = tmp_path / "dep" / "data" / "files"
-    reason = mount_tmpfs(store, "8m")
-    if reason:
-        pytest.skip(reason)
-    try:
-        dep = Deployment(tmp_path / "dep", f"sqlite:///{tmp_path / 'filingcheck.db'}", redis_server.url)
-        deploy.append(dep)
-        dep.start_service()
-        client = dep.client(dep.clerk())
-        submission_id = accepted(upload(client, "磁盘 mid-run"))
-        originals = {p: p.read_bytes() for p in store.rglob("*") if p.is_file()}
-        filler = fill(store)
-        dep.start_worker()
-        wait_done(dep, [submission_id])
-        body = client.get(f"/api/v1/submissions/{submission_id}").json()
-        assert body["status"] == "failed" and body["error"]["code"] == "storage_full", body
-        assert "retry" in body["error"]["message"], body
-        assert {p: p.read_bytes() for p in originals} == originals, "an original was touched"
-        assert dep.census()[submission_id].files == 1
+    dep, store = small_store
+    client = dep.client(dep.clerk())
+    submission_id = accepted(upload(client, "磁盘 mid-run"))
+    originals = {p: p.read_bytes() for p in store.rglob("*") if p.is_file()}
+    filler = fill(store)
+    dep.start_worker()
+    wait_done(dep, [submission_id])
+    body = client.get(f"/api/v1/submissions/{submission_id}").json()
+    assert body["status"] == "failed" and body["error"]["code"] == "storage_full", body
+    assert "retry" in body["error"]["message"], body
+    assert {p: p.read_bytes() for p in originals} == originals, "an original was touched"
+    assert dep.census()[submission_id].files == 1
 
-        filler.unlink()
-        freed = time.monotonic()
-        assert client.post(f"/api/v1/submissions/{submission_id}/retry").status_code == 202
-        took = wait_done(dep, [submission_id])
-        report("disk full mid-run", freed_to_done=time.monotonic() - freed, retry_to_done=took)
-        assert_complete(dep.census(), [submission_id], PAGES)
-    finally:
-        for d in deploy:
-            d.close()
-        deploy.clear()
-        subprocess.run(["umount", "-l", str(store)], capture_output=True, timeout=30)
+    filler.unlink()
+    freed = time.monotonic()
+    assert client.post(f"/api/v1/submissions/{submission_id}/retry").status_code == 202
+    took = wait_done(dep, [submission_id])
+    report("disk full mid-run", freed_to_done=time.monotonic() - freed, retry_to_done=took)
+    assert_complete(dep.census(), [submission_id], PAGES)

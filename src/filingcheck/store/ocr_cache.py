@@ -9,6 +9,7 @@ import logging
 import os
 import tempfile
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -25,6 +26,9 @@ class CachedSeals(BaseModel):
     """The seals found on one page image, each with the text read along its arc."""
 
     seals: list[Seal]
+
+
+Entry = TypeVar("Entry", bound=BaseModel)
 
 
 def reading_key(image_digest: str, *parts: str) -> str:
@@ -55,35 +59,32 @@ class FileOcrCache:
         return self.root / key[:2] / f"{key}.json"
 
     def get(self, key: str) -> PageReading | None:
-        data = self._read(key)
-        try:
-            return None if data is None else PageReading.model_validate_json(data)
-        except (ValidationError, ValueError):
-            return None
+        return self._get(key, PageReading)
 
     def put(self, key: str, reading: PageReading) -> None:
         self._write(key, reading.model_dump_json().encode("utf-8"))
 
     def get_seals(self, key: str) -> list[Seal] | None:
         """The cached seals of a page (an empty list is a page known to have none)."""
-        data = self._read(key)
-        try:
-            return None if data is None else CachedSeals.model_validate_json(data).seals
-        except (ValidationError, ValueError):
-            return None
+        found = self._get(key, CachedSeals)
+        return None if found is None else found.seals
 
     def put_seals(self, key: str, seals: list[Seal]) -> None:
         self._write(key, CachedSeals(seals=seals).model_dump_json().encode("utf-8"))
 
     def get_facts(self, key: str) -> PageFacts | None:
-        data = self._read(key)
-        try:
-            return None if data is None else PageFacts.model_validate_json(data)
-        except (ValidationError, ValueError):
-            return None
+        return self._get(key, PageFacts)
 
     def put_facts(self, key: str, facts: PageFacts) -> None:
         self._write(key, facts.model_dump_json().encode("utf-8"))
+
+    def _get(self, key: str, model: type[Entry]) -> Entry | None:
+        """The entry under ``key``; an unreadable one (another release, a torn disk) is a miss."""
+        data = self._read(key)
+        try:
+            return None if data is None else model.model_validate_json(data)
+        except (ValidationError, ValueError):
+            return None
 
     def _read(self, key: str) -> bytes | None:
         try:
