@@ -45,3 +45,8 @@ def test_affine_then_is_composition() -> None:
     both = shift.then(scale)
     assert both.apply(1, 1) == scale.apply(*shift.apply(1, 1))
     assert both.inverse().then(both).apply(3, 4) == pytest.approx((3, 4))
+
+
+def test_a_box_shifted_keeps_its_size() -> None:
+    box = BBox.of(10, 20, 30, 60).shifted(dy=100)
+    assert box.as_list() == [10, 120, 30, 160] and BBox.of(10, 20, 30, 60).shifted(5).x0 == 15

@@ -135,6 +135,9 @@ class BBox(BaseModel):
             y1=min(self.y1, height),
         )
 
+    def shifted(self, dx: int = 0, dy: int = 0) -> BBox:
+        return BBox(x0=self.x0 + dx, y0=self.y0 + dy, x1=self.x1 + dx, y1=self.y1 + dy)
+
     def scaled(self, factor: float) -> BBox:
         return BBox.of(self.x0 * factor, self.y0 * factor, self.x1 * factor, self.y1 * factor)
 

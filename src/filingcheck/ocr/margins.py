@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from filingcheck.models import BBox, OcrLine, Seal, SealKind, UprightPage
+from filingcheck.models import OcrLine, Seal, SealKind, UprightPage
 from filingcheck.ocr.engines.base import OcrEngine
 from filingcheck.ocr.seals import suppress_seal_ink
 
@@ -59,12 +59,8 @@ def read_bands(
 
 
 def _shifted(line: OcrLine, dy: int) -> OcrLine:
-    chars = [c.model_copy(update={"bbox": _down(c.bbox, dy)}) for c in line.chars]
-    return line.model_copy(update={"bbox": _down(line.bbox, dy), "chars": chars})
-
-
-def _down(box: BBox, dy: int) -> BBox:
-    return BBox(x0=box.x0, y0=box.y0 + dy, x1=box.x1, y1=box.y1 + dy)
+    chars = [c.model_copy(update={"bbox": c.bbox.shifted(dy=dy)}) for c in line.chars]
+    return line.model_copy(update={"bbox": line.bbox.shifted(dy=dy), "chars": chars})
 
 
 def _grey(image: np.ndarray) -> np.ndarray:

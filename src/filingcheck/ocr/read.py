@@ -15,6 +15,11 @@ from filingcheck.ocr.seals import suppress_seal_ink
 PREPROCESSING = "upright+deskew+seal-ink-suppressed+split-at-rules+table-grid"
 
 
+def reading_order(line: OcrLine) -> tuple[int, int]:
+    """Sort key of lines as a page is read: by the middle of the line, then from the left."""
+    return (line.bbox.y0 + line.bbox.y1, line.bbox.x0)
+
+
 def read_page(upright: UprightPage, engine: OcrEngine, seals: list[Seal], zone: float = 1.0) -> PageOcr:
     """OCR of a prepared page, or of its top ``zone`` share only (the title zone, for a cheap
     classification); boxes stay in the upright frame (``PageOcr.to_scan`` maps back)."""
@@ -27,7 +32,7 @@ def read_page(upright: UprightPage, engine: OcrEngine, seals: list[Seal], zone: 
     lines = [part for line in read for part in split_at_rules(line, rules)]
     seal_boxes = [upright.to_upright.map_box(s.bbox) for s in seals]
     lines = [_mark_under_seal(line, seal_boxes) for line in lines]
-    lines.sort(key=lambda line: (line.bbox.y0 + line.bbox.y1, line.bbox.x0))
+    lines.sort(key=reading_order)
     # Ruled tables matter only on pages read whole (the forms), and need a vertical rule.
     tables = detect_tables(text_image, heights[len(heights) // 2]) if zone >= 1.0 and rules else []
     return PageOcr(

@@ -13,7 +13,7 @@ from filingcheck.extract import classify_page
 from filingcheck.models import DocType, EngineInfo, PageImage, PageOcr, PageReading, Seal, UprightPage
 from filingcheck.ocr import ink_share, prepare_page, read_page, turn_upright
 from filingcheck.ocr.margins import name_bands, read_bands
-from filingcheck.ocr.read import PREPROCESSING, zone_cut
+from filingcheck.ocr.read import PREPROCESSING, reading_order, zone_cut
 from filingcheck.pipeline.settings import Mode, PipelineSettings
 from filingcheck.store.ocr_cache import FileOcrCache, reading_key
 
@@ -106,7 +106,7 @@ def _with_name_bands(title: PageOcr, upright: UprightPage, engine: Any, seals: l
     """A prose page's title zone plus its fast names pass (footer, signature blocks by seals)."""
     bands = name_bands(upright, seals, below=zone_cut(upright.image, TITLE_ZONE))
     lines = title.lines + read_bands(upright, engine, seals, bands)
-    lines.sort(key=lambda line: (line.bbox.y0 + line.bbox.y1, line.bbox.x0))
+    lines.sort(key=reading_order)
     engine_info = title.engine.model_copy(update={"preprocessing": f"{title.engine.preprocessing}+names"})
     return title.model_copy(update={"lines": lines, "engine": engine_info})
 
