@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from filingcheck.crosscheck.base import CheckContext
 from filingcheck.crosscheck.matching import Comparison, compare
@@ -108,6 +109,11 @@ def missing(
         evidence=evidence,
         message=message,
     )
+
+
+def not_applicable(rule: str, clause: str, message: str, **more: Any) -> Finding:
+    """The finding of a rule with nothing to check in this dossier (no formula, one applicant...)."""
+    return Finding(rule=rule, clause=clause, status=Status.NOT_APPLICABLE, message=message, **more)
 
 
 def seal_evidence(seal: Seal, role: EvidenceRole = EvidenceRole.FOUND) -> Evidence:

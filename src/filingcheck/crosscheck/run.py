@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from filingcheck.crosscheck import rules as _builtin_rules  # noqa: F401  (registers the built-ins)
 from filingcheck.crosscheck.base import CheckContext, finding_id, get_rule, rule_ids
+from filingcheck.crosscheck.evidence import not_applicable
 from filingcheck.models import Dossier, Finding, Status
 
 STATUS_ORDER = {Status.FAIL: 0, Status.UNCERTAIN: 1, Status.PASS: 2, Status.NOT_APPLICABLE: 3}
@@ -18,11 +19,10 @@ def run_checks(dossier: Dossier, context: CheckContext, only: Sequence[str] | No
         rule = get_rule(rule_id)
         if not rule.applies_to(dossier.submission.application_type):
             findings.append(
-                Finding(
-                    rule=rule.id,
-                    clause=rule.clause,
-                    status=Status.NOT_APPLICABLE,
-                    message=f"does not apply to {dossier.submission.application_type.value} applications",
+                not_applicable(
+                    rule.id,
+                    rule.clause,
+                    f"does not apply to {dossier.submission.application_type.value} applications",
                 )
             )
             continue

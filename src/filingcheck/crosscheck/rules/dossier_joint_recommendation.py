@@ -7,7 +7,7 @@ from functools import partial
 from typing import ClassVar
 
 from filingcheck.crosscheck.base import CheckContext, register_rule
-from filingcheck.crosscheck.evidence import evidence_of, missing, page_evidence
+from filingcheck.crosscheck.evidence import evidence_of, missing, not_applicable, page_evidence
 from filingcheck.models import (
     ApplicationType,
     DocType,
@@ -62,13 +62,12 @@ class DossierJointRecommendation:
             ]
         if len(names) == 1:
             return [
-                Finding(
-                    rule=self.id,
-                    clause=self.clause,
-                    status=Status.NOT_APPLICABLE,
+                not_applicable(
+                    self.id,
+                    self.clause,
+                    "one applicant: no joint recommendation letter is needed",
                     field=field,
                     found=names[0],
-                    message="one applicant: no joint recommendation letter is needed",
                 )
             ]
         letters = [p for p in dossier.pages if p.doc_type == DocType.JOINT_RECOMMENDATION]

@@ -7,7 +7,7 @@ from functools import partial
 from typing import ClassVar
 
 from filingcheck.crosscheck.base import CheckContext, register_rule
-from filingcheck.crosscheck.evidence import evidence_of, missing
+from filingcheck.crosscheck.evidence import evidence_of, missing, not_applicable
 from filingcheck.models import (
     ApplicationType,
     Dossier,
@@ -58,14 +58,7 @@ class FormulaPer1000Units:
             return [
                 missing(self.id, self.clause, "formula", "no formula line (原料/辅料 and amount) was read")
             ]
-        return [
-            Finding(
-                rule=self.id,
-                clause=self.clause,
-                status=Status.NOT_APPLICABLE,
-                message="the dossier holds no formula",
-            )
-        ]
+        return [not_applicable(self.id, self.clause, "the dossier holds no formula")]
 
     def _one(self, lines: list[FieldValue], source: Source, context: CheckContext) -> Finding:
         where = "on paper" if source == Source.PAPER else "in the electronic version"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from filingcheck.crosscheck.base import CheckContext, register_rule
-from filingcheck.crosscheck.evidence import compare_readings
+from filingcheck.crosscheck.evidence import compare_readings, not_applicable
 from filingcheck.crosscheck.reports import ReportGroup, application_fields, report_groups
 from filingcheck.models import (
     ApplicationType,
@@ -47,11 +47,8 @@ class ReportConsistency:
         groups = report_groups(dossier)
         if not groups:
             return [
-                Finding(
-                    rule=self.id,
-                    clause=self.clause,
-                    status=Status.NOT_APPLICABLE,
-                    message="no test report was found, so there is nothing to compare",
+                not_applicable(
+                    self.id, self.clause, "no test report was found, so there is nothing to compare"
                 )
             ]
         findings: list[Finding] = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from filingcheck.crosscheck.base import CheckContext, register_rule
-from filingcheck.crosscheck.evidence import page_evidence, seal_evidence
+from filingcheck.crosscheck.evidence import not_applicable, page_evidence, seal_evidence
 from filingcheck.crosscheck.reports import ReportGroup, report_groups
 from filingcheck.models import (
     ApplicationType,
@@ -33,11 +33,8 @@ class ReportSeals:
         groups = report_groups(dossier)
         if not groups:
             return [
-                Finding(
-                    rule=self.id,
-                    clause=self.clause,
-                    status=Status.NOT_APPLICABLE,
-                    message="no test report was found, so there are no report seals to check",
+                not_applicable(
+                    self.id, self.clause, "no test report was found, so there are no report seals to check"
                 )
             ]
         return [self._one(group, dossier, context) for group in groups]

@@ -7,7 +7,7 @@ from functools import partial
 from typing import ClassVar
 
 from filingcheck.crosscheck.base import CheckContext, register_rule
-from filingcheck.crosscheck.evidence import evidence_of, missing
+from filingcheck.crosscheck.evidence import evidence_of, missing, not_applicable
 from filingcheck.crosscheck.reports import ReportGroup, report_groups
 from filingcheck.models import ApplicationType, Dossier, EvidenceRole, FieldName, Finding, Status
 
@@ -38,14 +38,7 @@ class ReportValidity:
         if not groups:
             if dossier.submission.application_type in REQUIRES_REPORTS:
                 return [missing(self.id, self.clause, field, "no test report was found in the dossier")]
-            return [
-                Finding(
-                    rule=self.id,
-                    clause=self.clause,
-                    status=Status.NOT_APPLICABLE,
-                    message="the dossier holds no test report",
-                )
-            ]
+            return [not_applicable(self.id, self.clause, "the dossier holds no test report")]
         day = dossier.submission.submitted_on
         if day is None:
             return [missing(self.id, self.clause, field, "the submission date is not known")]
