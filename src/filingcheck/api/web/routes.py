@@ -294,9 +294,7 @@ def submission_page(
     caller = web_caller(request, session)
     row = _readable(session, caller, submission_id)
     if row is None:
-        return _page(
-            request, "message.html.j2", 404, me=caller, title="找不到 Not found", message=submission_id
-        )
+        return _not_found(request, caller, submission_id)
     return _review_page(request, session, caller, row, finding, page)
 
 
@@ -311,9 +309,7 @@ def retry_page(
     caller = web_caller(request, session)
     row = _readable(session, caller, submission_id)
     if row is None:
-        return _page(
-            request, "message.html.j2", 404, me=caller, title="找不到 Not found", message=submission_id
-        )
+        return _not_found(request, caller, submission_id)
     try:
         caller.check(csrf)
         retry(session, row, caller.user)
@@ -340,9 +336,7 @@ def decision_form(
     caller = web_caller(request, session)
     row = _readable(session, caller, submission_id)
     if row is None:
-        return _page(
-            request, "message.html.j2", 404, me=caller, title="找不到 Not found", message=submission_id
-        )
+        return _not_found(request, caller, submission_id)
     if caller.user.role != Role.REVIEWER:
         return _forbidden(request, caller, "只有审核人员 (reviewer) 可以作出决定 Only reviewers decide.")
     target = finding_row(session, row.id, finding_id)
@@ -393,6 +387,11 @@ def _review_page(
     )
     can_decide = caller.user.role == Role.REVIEWER
     return _page(request, "submission.html.j2", status_code, v=view, can_decide=can_decide, **context)
+
+
+def _not_found(request: Request, caller: Caller, what: str) -> HTMLResponse:
+    """A submission that does not exist and one the caller may not read look the same."""
+    return _page(request, "message.html.j2", 404, me=caller, title="找不到 Not found", message=what)
 
 
 def _readable(session: Session, caller: Caller, submission_id: str) -> Submission | None:
