@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from rapidfuzz.distance import Levenshtein
 
-from filingcheck.models import BBox, PageImage
+from filingcheck.crosscheck import CheckContext, CheckSettings, get_rule
+from filingcheck.models import BBox, DocType, PageImage, Status
+from filingcheck.models import FieldName as F
 from filingcheck.models.normalize import normalise
 from filingcheck.ocr import EngineBoxReader, turn_upright
 from filingcheck.ocr.second_read import line_bands
 from tests.drawing import text_page
+from tests.rulekit import dossier, reading
+from tests.rulekit import page as rk_page
 
 FIRST = "北京市海淀区中关村南大街"
 SECOND = "十二号院三号楼"
@@ -35,3 +40,23 @@ def test_a_one_line_box_is_one_band_and_two_lines_are_two() -> None:
     assert line_bands(np.ascontiguousarray(one)) == [(0, 120)]
     bands = line_bands(np.ascontiguousarray(two))
     assert len(bands) == 2 and bands[0][1] <= bands[1][0] + 12
+
+
+@pytest.mark.parametrize(
+    ("printed", "status"),
+    [("91170000600037341L", Status.FAIL), ("91110000600037341L", Status.PASS)],
+)
+def test_a_repaired_credit_code_is_decided_by_a_second_read(tesseract, printed: str, status: Status) -> None:
+    """The first engine read 91170000600037341L (invalid) with low confidence; changing one look-alike
+    character (7 → 1) gives the one valid code. What is printed decides: a second engine reading the
+    same invalid code makes it a fail, one reading the valid code a pass; without it, uncertain."""
+    page = PageImage(page=1, image=text_page([printed], size=40, top=200), dpi=200, source="t")
+    code = reading(F.USCC, "91110000600037341L", 1, DocType.BUSINESS_LICENCE, confidence=0.6)
+    code = code.model_copy(update={"raw": "91170000600037341L", "bbox": BBox.of(140, 190, 620, 255)})
+    d = dossier([rk_page(1, DocType.BUSINESS_LICENCE)], [code])
+    rule = get_rule("licence.uscc_checksum")
+    reader = EngineBoxReader(tesseract, {1: turn_upright(page, 0, 0.0)})
+    found = rule.check(d, CheckContext(settings=CheckSettings(), second_reader=reader))
+    assert [f.status for f in found] == [status], [f.message for f in found]
+    alone = rule.check(d, CheckContext(settings=CheckSettings()))
+    assert [f.status for f in alone] == [Status.UNCERTAIN]

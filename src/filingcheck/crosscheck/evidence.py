@@ -36,13 +36,18 @@ def evidence_of(value: FieldValue, role: EvidenceRole, highlight: list[BBox] | N
 def second_read_agrees(found: FieldValue, context: CheckContext) -> bool | None:
     """Re-read the found box with the second reader: True if it reads the same value again,
     False if it reads something else, None when there is no second reader or nothing was read."""
+    text = second_read(found, context)
+    return None if text is None else normalise(text) == found.value
+
+
+def second_read(found: FieldValue, context: CheckContext, alphabet: str | None = None) -> str | None:
+    """What the second reader reads in the found box (None: no reader, no box, nothing read);
+    ``alphabet``: the characters the value can hold, where the reader can be held to them."""
     reader = context.second_reader
     if reader is None or found.source != Source.PAPER or found.page is None or found.bbox is None:
         return None
-    line = reader.read_box(found.page, found.bbox)
-    if line is None or not line.text:
-        return None
-    return normalise(line.text) == found.value
+    line = reader.read_box(found.page, found.bbox, alphabet)
+    return line.text if line is not None and line.text else None
 
 
 def compare_readings(

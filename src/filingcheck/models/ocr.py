@@ -80,7 +80,7 @@ class BoxReader(Protocol):
     ``bbox`` is in the scanned image's frame. Returns ``None`` where nothing could be read.
     """
 
-    def read_box(self, page: int, bbox: BBox) -> OcrLine | None: ...
+    def read_box(self, page: int, bbox: BBox, alphabet: str | None = None) -> OcrLine | None: ...
 
 
 class PageReading(BaseModel):

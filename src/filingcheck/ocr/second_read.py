@@ -11,6 +11,9 @@ from filingcheck.models import BBox, OcrLine, UprightPage
 from filingcheck.ocr.engines.base import OcrEngine
 from filingcheck.ocr.seals import suppress_seal_ink
 
+# Line height (px) small print is scaled up to before the second engine reads it.
+TEXT_HEIGHT = 64
+
 
 class EngineBoxReader:
     """Re-reads a box (given on the scan) from the upright page with another engine, re-binarised.
@@ -23,7 +26,8 @@ class EngineBoxReader:
         self._engine = engine
         self._pages = pages
 
-    def read_box(self, page: int, bbox: BBox) -> OcrLine | None:
+    def read_box(self, page: int, bbox: BBox, alphabet: str | None = None) -> OcrLine | None:
+        """The box's text; ``alphabet`` holds the engine to those characters where it can be."""
         upright = self._pages.get(page)
         if upright is None:
             return None
@@ -35,9 +39,17 @@ class EngineBoxReader:
         if crop.size == 0:
             return None
         grey = suppress_seal_ink(crop) if crop.ndim == 3 else crop
-        grey = cv2.resize(grey, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
+        # Small print is scaled up (to about TEXT_HEIGHT px a line); large print is read as it is,
+        # since Tesseract misreads glyphs blown up past that (91170… read as 9110…).
+        _, unscaled = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        line_height = upright.to_upright.map_box(bbox).height / max(1, len(line_bands(unscaled)))
+        scale = min(2.0, max(1.0, TEXT_HEIGHT / max(1.0, line_height)))
+        grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
         _, binary = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-        reads = [self._engine.read_line(np.ascontiguousarray(binary[y0:y1])) for y0, y1 in line_bands(binary)]
+        reads = [
+            self._engine.read_line(np.ascontiguousarray(binary[y0:y1]), alphabet)
+            for y0, y1 in line_bands(binary)
+        ]
         found = [line for line in reads if line is not None]
         if not found:
             return None

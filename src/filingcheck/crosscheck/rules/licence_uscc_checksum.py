@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from typing import ClassVar
 
 from filingcheck.crosscheck.base import CheckContext, register_rule
-from filingcheck.crosscheck.evidence import evidence_of, missing
+from filingcheck.crosscheck.evidence import evidence_of, missing, second_read
 from filingcheck.models import (
     ApplicationType,
     Dossier,
@@ -49,19 +50,48 @@ class LicenceUsccChecksum:
             if is_valid(code.value) and not _guessed(code):
                 note = f" ({code.note})" if code.note else ""
                 findings.append(make(status=Status.PASS, message=f"credit code {code.value} is valid{note}"))
-            elif is_valid(code.value):
-                findings.append(
-                    make(
-                        status=Status.UNCERTAIN,
-                        message=f"credit code read as {normalise(code.raw)}; only the repair "
-                        f"{code.value} is valid, and the repair is a guess; a person must look",
+                continue
+            printed = normalise(code.raw)
+            second = _second_code(code, context)
+            also = f"; a second engine reads {second} there" if second else ""
+            if is_valid(code.value):  # valid only as a repair of what was read
+                if second == code.value:
+                    findings.append(
+                        make(
+                            status=Status.PASS,
+                            message=f"credit code {code.value} is valid: the first engine read {printed}, "
+                            "a second engine reads the valid code in the same box",
+                        )
                     )
+                elif second == printed:
+                    findings.append(
+                        make(
+                            status=Status.FAIL,
+                            found=printed,
+                            message=f"credit code {printed} fails the check character, read the same by two "
+                            f"engines (changing one look-alike character, {code.value}, would be valid)",
+                        )
+                    )
+                else:
+                    findings.append(
+                        make(
+                            status=Status.UNCERTAIN,
+                            message=f"credit code read as {printed}; only the repair {code.value} is valid, "
+                            f"and the repair is a guess{also}; a person must look",
+                        )
+                    )
+            elif len(code.value) == 18 and (
+                code.confidence >= context.settings.low_confidence or second == printed
+            ):
+                sure = (
+                    ""
+                    if code.confidence >= context.settings.low_confidence
+                    else ", read the same by two engines"
                 )
-            elif code.confidence >= context.settings.low_confidence and len(code.value) == 18:
                 findings.append(
                     make(
                         status=Status.FAIL,
-                        message=f"credit code {code.value} fails the check character",
+                        message=f"credit code {code.value} fails the check character{sure}",
                     )
                 )
             else:
@@ -69,10 +99,17 @@ class LicenceUsccChecksum:
                     make(
                         status=Status.UNCERTAIN,
                         message=f"credit code read as {code.value} is not valid, but it was read with "
-                        f"confidence {code.confidence:.2f}; a person must look",
+                        f"confidence {code.confidence:.2f}{also}; a person must look",
                     )
                 )
         return findings
+
+
+def _second_code(code: FieldValue, context: CheckContext) -> str | None:
+    """The 18-character code a second engine reads in the code's box, if it reads one."""
+    text = second_read(code, context, ALPHABET)
+    found = re.search(r"[0-9A-Z]{18}", normalise(text or ""))
+    return found.group(0) if found else None
 
 
 def _guessed(code: FieldValue) -> bool:

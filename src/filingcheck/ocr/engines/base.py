@@ -31,8 +31,12 @@ class OcrEngine(Protocol):
         """Detect and recognise every text line of a page (BGR or grey image)."""
         ...
 
-    def read_line(self, image: np.ndarray) -> OcrLine | None:
-        """Recognise one cropped single-line image without detection (seal arcs, disputed boxes)."""
+    def read_line(self, image: np.ndarray, alphabet: str | None = None) -> OcrLine | None:
+        """Recognise one cropped single-line image without detection (seal arcs, disputed boxes).
+
+        ``alphabet``: the only characters the line can hold (a credit code), for engines that can
+        be held to it; others read as usual and leave the filtering to the caller.
+        """
         ...
 
 

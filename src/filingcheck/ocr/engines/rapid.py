@@ -68,7 +68,8 @@ class RapidOcrEngine:
                 lines.append(line)
         return lines
 
-    def read_line(self, image: np.ndarray) -> OcrLine | None:
+    def read_line(self, image: np.ndarray, alphabet: str | None = None) -> OcrLine | None:
+        """One line; PP-OCR's recogniser cannot be held to an ``alphabet`` (the caller filters)."""
         if image.size == 0:
             return None
         result: Any = self._ocr(image, use_det=False, use_cls=False, use_rec=True, return_word_box=False)

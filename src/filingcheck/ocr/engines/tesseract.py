@@ -37,10 +37,18 @@ class TesseractEngine:
     def read_page(self, image: np.ndarray) -> list[OcrLine]:
         return self._read(image, "--oem 1 --psm 3")
 
-    def read_line(self, image: np.ndarray) -> OcrLine | None:
+    def read_line(self, image: np.ndarray, alphabet: str | None = None) -> OcrLine | None:
+        """One line (psm 7). With an ``alphabet`` of Latin letters and digits (a credit code) the
+        English model reads it held to those characters: chi_sim reads a 0 in a CJK font as U or O."""
         if image.size == 0:
             return None
-        lines = self._read(image, "--oem 1 --psm 7")
+        if alphabet:
+            if not alphabet.isascii() or not alphabet.isalnum():
+                raise ValueError(f"alphabet must be ASCII letters and digits: {alphabet!r}")
+            config = f"--oem 1 --psm 7 -c tessedit_char_whitelist={alphabet}"
+            lines = self._read(image, config, "eng")
+        else:
+            lines = self._read(image, "--oem 1 --psm 7")
         if not lines:
             return None
         if len(lines) == 1:
@@ -53,9 +61,9 @@ class TesseractEngine:
             chars=chars,
         )
 
-    def _read(self, image: np.ndarray, config: str) -> list[OcrLine]:
+    def _read(self, image: np.ndarray, config: str, lang: str | None = None) -> list[OcrLine]:
         data: dict[str, list[Any]] = self._tess.image_to_data(
-            image, lang=self._lang, config=config, output_type=self._tess.Output.DICT
+            image, lang=lang or self._lang, config=config, output_type=self._tess.Output.DICT
         )
         groups: dict[tuple[int, int, int], list[OcrChar]] = defaultdict(list)
         for i, word in enumerate(data["text"]):
