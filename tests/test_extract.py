@@ -82,6 +82,33 @@ def test_licence_fields_and_credit_code(rapid) -> None:
     assert fields.first(FieldName.LICENCE_TERM).value == "2015-03-02/.."
 
 
+def test_institution_certificate_fields(rapid) -> None:
+    """事业单位法人证书 (an institution applies): the licence's fields under the certificate's labels."""
+    lines = [
+        "事业单位法人证书",
+        "统一社会信用代码 12100000400011263D",
+        "名      称 中国疾病预防控制中心营养与健康所",
+        "宗旨和业务范围 开展营养与食品安全研究",
+        "住      所 北京市西城区南纬路29号",
+        "法定代表人 丁钢强",
+        "经费来源 财政补助",
+        "开办资金 ￥3000万元",
+        "举办单位 中国疾病预防控制中心",
+        "有 效 期 自2021年07月01日至2026年06月30日",
+        "登记管理机关 国家事业单位登记管理局",
+    ]
+    ocr = read(rapid, text_page(lines, size=36, spacing=2.2))
+    assert classify_page(ocr).doc_type == DocType.INSTITUTION_CERTIFICATE
+    fields = extract_fields([(ocr, DocType.INSTITUTION_CERTIFICATE)])
+    assert fields.first(FieldName.USCC).value == "12100000400011263D"
+    assert fields.first(FieldName.LICENCE_NAME).value == "中国疾病预防控制中心营养与健康所"
+    assert fields.first(FieldName.LICENCE_ADDRESS).value == "北京市西城区南纬路29号"
+    assert fields.first(FieldName.LICENCE_LEGAL_REPRESENTATIVE).value == "丁钢强"
+    assert fields.first(FieldName.LICENCE_TERM).value == "2021-07-01/2026-06-30"
+    assert fields.first(FieldName.REGISTRATION_AUTHORITY).value == "国家事业单位登记管理局"
+    assert "3000" in fields.first(FieldName.REGISTERED_CAPITAL).value
+
+
 @pytest.mark.parametrize(
     ("text", "iso"),
     [

@@ -27,16 +27,18 @@ COVER_LABELS: dict[FieldName, tuple[str, ...]] = {
     FieldName.APPLICANT_NAME: ("申请人名称", "申请人", "申请单位"),
 }
 
+# Business licences (营业执照) and institution certificates (事业单位法人证书: 开办资金, 有效期,
+# 登记管理机关 for the licence's 注册资本, 营业期限, 登记机关).
 LICENCE_LABELS: dict[FieldName, tuple[str, ...]] = {
     FieldName.USCC: ("统一社会信用代码", "社会信用代码", "信用代码"),
     FieldName.LICENCE_NAME: ("名称", "单位名称", "企业名称"),
     FieldName.LICENCE_TYPE: ("类型", "企业类型", "公司类型", "主体类型"),
     FieldName.LICENCE_ADDRESS: ("住所", "经营场所", "营业场所", "主要经营场所", "地址"),
     FieldName.LICENCE_LEGAL_REPRESENTATIVE: ("法定代表人", "负责人", "经营者", "执行事务合伙人"),
-    FieldName.REGISTERED_CAPITAL: ("注册资本", "注册资金", "出资额"),
+    FieldName.REGISTERED_CAPITAL: ("注册资本", "注册资金", "出资额", "开办资金"),
     FieldName.FOUNDED_ON: ("成立日期", "注册日期"),
-    FieldName.LICENCE_TERM: ("营业期限", "经营期限", "合伙期限"),
-    FieldName.REGISTRATION_AUTHORITY: ("登记机关",),
+    FieldName.LICENCE_TERM: ("营业期限", "经营期限", "合伙期限", "有效期", "有效期限"),
+    FieldName.REGISTRATION_AUTHORITY: ("登记机关", "登记管理机关", "发证机关"),
 }
 
 # The approval certificate (保健食品批准证书) names the holder; the change/transfer rules compare it.
