@@ -6,7 +6,7 @@ import pytest
 
 from filingcheck.extract import classify_page, extract_fields
 from filingcheck.extract.dates import parse_date, parse_term
-from filingcheck.models import DocType, FieldName, PageOcr
+from filingcheck.models import DocType, FieldName, PageOcr, idnumber
 from filingcheck.models.uscc import check_character
 from tests.drawing import form_page, text_page
 
@@ -107,6 +107,39 @@ def test_institution_certificate_fields(rapid) -> None:
     assert fields.first(FieldName.LICENCE_TERM).value == "2021-07-01/2026-06-30"
     assert fields.first(FieldName.REGISTRATION_AUTHORITY).value == "国家事业单位登记管理局"
     assert "3000" in fields.first(FieldName.REGISTERED_CAPITAL).value
+
+
+def test_identity_card_fields(rapid) -> None:
+    """An individual applicant's identity card: the name as the licence's, the number checked; its
+    住址 (household registration) is not taken for the applicant's address."""
+    lines = [
+        "姓名 张卫东",
+        "性别 男   民族 汉",
+        "出生 1985年6月12日",
+        "住址 北京市朝阳区建国路88号",
+        "公民身份号码 110105198506120034",
+    ]
+    ocr = read(rapid, text_page(lines, size=36, spacing=2.2))
+    assert classify_page(ocr).doc_type == DocType.IDENTITY_CARD
+    fields = extract_fields([(ocr, DocType.IDENTITY_CARD)])
+    assert fields.first(FieldName.LICENCE_NAME).value == "张卫东"
+    assert not fields.get(FieldName.LICENCE_ADDRESS)
+    number = fields.first(FieldName.ID_NUMBER)
+    assert number.value == "110105198506120034" and number.bbox is not None
+
+
+@pytest.mark.parametrize(
+    ("number", "valid"),
+    [
+        ("110105198506120034", True),
+        ("110105198506120035", False),  # check character
+        ("110105198502300034", False),  # 30 February
+        ("11010519850612003X", False),
+        ("11010519850612003", False),
+    ],
+)
+def test_identity_numbers(number: str, valid: bool) -> None:
+    assert idnumber.is_valid(number) is valid
 
 
 @pytest.mark.parametrize(

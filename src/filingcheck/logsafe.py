@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 
 from filingcheck.models import uscc
+from filingcheck.models.idnumber import check_ok as id_check_ok
 
 # The patterns run on text with full-width digits folded to ASCII (see ``mask``). Letters and
 # digits around a match mean it is part of a longer token (a hash, an id, a code), not a number of
@@ -33,16 +34,7 @@ LANDLINE = re.compile(
     + r"(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3})[\s-]?[2-9]\d{2,3}[\s-]?\d{4}(?:\s?(?:-|转|ext\.?)\s?\d{1,6})?"
     + _EDGE_AFTER
 )
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
 KEEP_HEAD, KEEP_TAIL = 3, 2
-
-
-def id_check_ok(number: str) -> bool:
-    """GB 11643-1999: the 18th character of an identity number is ISO 7064 MOD 11-2 over the rest."""
-    digits = [int(c) for c in number[:17]]
-    expected = _ID_CHECK[sum(d * w for d, w in zip(digits, _ID_WEIGHTS, strict=True)) % 11]
-    return number[17].upper() == expected
 
 
 def _is_credit_code(number: str) -> bool:

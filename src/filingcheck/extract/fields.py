@@ -10,7 +10,7 @@ from filingcheck.extract.formula import formula_lines
 from filingcheck.extract.grouping import group_reports
 from filingcheck.extract.headings import page_heading
 from filingcheck.extract.labels import CERTIFICATE_LABELS
-from filingcheck.extract.licence import licence_fields
+from filingcheck.extract.licence import identity_card_fields, licence_fields
 from filingcheck.extract.mentions import running_text_mentions
 from filingcheck.extract.reports import test_application_fields, test_report_fields
 from filingcheck.extract.resubmission import resubmission_reasons
@@ -26,6 +26,7 @@ READERS: dict[DocType, Reader] = {
     DocType.BUSINESS_LICENCE: licence_fields,
     DocType.FORMULA: formula_lines,
     DocType.INSTITUTION_CERTIFICATE: lambda ocr: licence_fields(ocr, DocType.INSTITUTION_CERTIFICATE),
+    DocType.IDENTITY_CARD: identity_card_fields,
     DocType.TEST_REPORT: test_report_fields,
     DocType.TEST_APPLICATION_FORM: test_application_fields,
     DocType.APPROVAL_CERTIFICATE: lambda ocr: labelled_fields(

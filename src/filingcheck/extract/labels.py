@@ -41,6 +41,12 @@ LICENCE_LABELS: dict[FieldName, tuple[str, ...]] = {
     FieldName.REGISTRATION_AUTHORITY: ("登记机关", "登记管理机关", "发证机关"),
 }
 
+# An individual applicant's identity card stands where a company's licence would, for the name.
+# Its 住址 (household registration) need not be the applicant's address on the form: not read as one.
+IDENTITY_LABELS: dict[FieldName, tuple[str, ...]] = {
+    FieldName.LICENCE_NAME: ("姓名",),
+}
+
 # The approval certificate (保健食品批准证书) names the holder; the change/transfer rules compare it.
 CERTIFICATE_LABELS: dict[FieldName, tuple[str, ...]] = {
     FieldName.PRODUCT_NAME: ("产品名称", "保健食品名称"),

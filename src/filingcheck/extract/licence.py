@@ -1,4 +1,5 @@
-"""Business-licence fields: the credit code (checked and repaired), name, domicile, and the rest."""
+"""Business-licence fields: the credit code (checked and repaired), name, domicile, and the rest;
+the same fields of an institution certificate, and an individual applicant's identity card."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import re
 from filingcheck.extract.dates import parse_date, parse_term
 from filingcheck.extract.evidence import field_from_pieces
 from filingcheck.extract.form import labelled_fields
-from filingcheck.extract.labels import LICENCE_LABELS
+from filingcheck.extract.labels import IDENTITY_LABELS, LICENCE_LABELS
 from filingcheck.extract.layout import Piece
-from filingcheck.models import DocType, FieldName, FieldValue, OcrLine, PageOcr, uscc
+from filingcheck.models import DocType, FieldName, FieldValue, OcrLine, PageOcr, idnumber, uscc
 
 REPAIRED_CONFIDENCE = 0.6
 _CODE_CHARS = re.compile(r"[0-9A-Za-zＡ-Ｚａ-ｚ０-９]{15,20}")
+_ID_CHARS = re.compile(r"(?<![0-9A-Za-z０-９])[1-9１-９][0-9０-９]{16}[0-9０-９XxＸｘ](?![0-9A-Za-z０-９])")
 
 
 def licence_fields(ocr: PageOcr, document: DocType = DocType.BUSINESS_LICENCE) -> list[FieldValue]:
@@ -67,6 +69,22 @@ def credit_code(ocr: PageOcr, document: DocType) -> FieldValue | None:
     if not candidates:
         return None
     return min(candidates, key=lambda c: c[0])[1]
+
+
+def identity_card_fields(ocr: PageOcr) -> list[FieldValue]:
+    """An individual applicant's identity card: 姓名 (as the licence's name, which the rules compare
+    with the form) and the 18-character number, a valid one first."""
+    values = labelled_fields(ocr, DocType.IDENTITY_CARD, IDENTITY_LABELS)
+    numbers: list[tuple[bool, FieldValue]] = []
+    for line in ocr.lines:
+        for match in _ID_CHARS.finditer(line.text):
+            number = uscc.normalise(match.group(0))  # full-width digits folded, x upper-cased
+            piece = Piece(line, match.start(), match.end())
+            value = field_from_pieces(FieldName.ID_NUMBER, [piece], ocr, DocType.IDENTITY_CARD, value=number)
+            if value is not None:
+                numbers.append((idnumber.is_valid(number), value))
+    numbers.sort(key=lambda n: not n[0])
+    return values + [value for _, value in numbers[:1]]
 
 
 def _windows(raw: str, offset: int) -> list[tuple[int, str]]:

@@ -60,6 +60,7 @@ FIELDS: dict[str, str] = {
     FieldName.FOUNDED_ON: "成立日期",
     FieldName.LICENCE_TERM: "营业期限",
     FieldName.REGISTRATION_AUTHORITY: "登记机关",
+    FieldName.ID_NUMBER: "公民身份号码",
     FieldName.FORMULA_LINE: "配方",
     FieldName.ITEM_NAME: "资料名称",
     FieldName.REPORT_NUMBER: "检验报告编号",

@@ -8,7 +8,8 @@ from filingcheck.crosscheck.base import CheckContext, register_rule
 from filingcheck.crosscheck.evidence import compare_readings, missing
 from filingcheck.models import ApplicationType, DocType, Dossier, FieldName, Finding, Source
 
-LICENCE_DOCUMENTS = (DocType.BUSINESS_LICENCE, DocType.INSTITUTION_CERTIFICATE)
+# An individual applicant's identity card stands for the licence (its 姓名; no address is read off it).
+LICENCE_DOCUMENTS = (DocType.BUSINESS_LICENCE, DocType.INSTITUTION_CERTIFICATE, DocType.IDENTITY_CARD)
 PAIRS = (
     (FieldName.APPLICANT_NAME, FieldName.LICENCE_NAME, "applicant name on the form and name on the licence"),
     (
