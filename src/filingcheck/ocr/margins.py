@@ -12,7 +12,7 @@ import numpy as np
 
 from filingcheck.models import OcrLine, Seal, SealKind, UprightPage
 from filingcheck.ocr.engines.base import OcrEngine
-from filingcheck.ocr.seals import suppress_seal_ink
+from filingcheck.ocr.read import text_image_for
 
 FOOT_ZONE = 0.12
 # How far above and below a seal the signature block reaches, in seal heights.
@@ -49,7 +49,7 @@ def read_bands(
     lines: list[OcrLine] = []
     for y0, y1 in bands:
         strip = upright.image[y0:y1]
-        text_image = suppress_seal_ink(strip) if strip.ndim == 3 else strip
+        text_image = text_image_for(strip, engine)
         for line in engine.read_page(np.ascontiguousarray(text_image)):
             moved = _shifted(line, y0)
             if any(moved.bbox.intersection_area(box) for box in seal_boxes):

@@ -15,6 +15,14 @@ from filingcheck.ocr.seals import suppress_seal_ink
 PREPROCESSING = "upright+deskew+seal-ink-suppressed+split-at-rules+table-grid"
 
 
+def text_image_for(image: np.ndarray, engine: OcrEngine) -> np.ndarray:
+    """The grey image this engine reads: seal ink taken out as far as suits the engine."""
+    if image.ndim != 3:
+        return image
+    level = getattr(engine, "whiten_level", None)
+    return suppress_seal_ink(image) if level is None else suppress_seal_ink(image, level)
+
+
 def reading_order(line: OcrLine) -> tuple[int, int]:
     """Sort key of lines as a page is read: by the middle of the line, then from the left."""
     return (line.bbox.y0 + line.bbox.y1, line.bbox.x0)
@@ -25,7 +33,7 @@ def read_page(upright: UprightPage, engine: OcrEngine, seals: list[Seal], zone: 
     classification); boxes stay in the upright frame (``PageOcr.to_scan`` maps back)."""
     started = time.perf_counter()
     image = upright.image if zone >= 1.0 else upright.image[: zone_cut(upright.image, zone)]
-    text_image = suppress_seal_ink(image) if image.ndim == 3 else image
+    text_image = text_image_for(image, engine)
     read = engine.read_page(text_image)
     heights = sorted(line.bbox.height for line in read)
     rules = vertical_rules(text_image, heights[len(heights) // 2]) if heights else []

@@ -229,7 +229,9 @@ def _result(
 def _seal_key(digest: str, engine: object, settings: PipelineSettings) -> str:
     """Seals depend on the image and the seal settings, their text on the engine that read it."""
     info = engine.info  # type: ignore[attr-defined]
-    return reading_key(digest, info.name, info.version, repr(settings.seals), SEALS_VERSION)
+    return reading_key(
+        digest, info.name, info.version, settings.ocr.reading_part(), repr(settings.seals), SEALS_VERSION
+    )
 
 
 def _with_text(page: PageImage, seal: Seal, engine: object, errors: list[ProcessingError]) -> Seal:

@@ -86,7 +86,8 @@ def cached_reading(digest: str, page: int, engine: Any, settings: PipelineSettin
 
 def _reading_key(digest: str, engine: Any, settings: PipelineSettings, full: bool) -> str:
     """Whole readings and targeted partial ones (title zone + names pass) are cached apart."""
-    parts = (engine.info.name, engine.info.version, PREPROCESSING, repr(settings.prepare))
+    ocr = settings.ocr.reading_part()
+    parts = (engine.info.name, engine.info.version, ocr, PREPROCESSING, repr(settings.prepare))
     return reading_key(digest, *parts, "full" if full else f"title{TITLE_ZONE}+names")
 
 

@@ -68,6 +68,10 @@ class RapidOcrEngine:
                 lines.append(line)
         return lines
 
+    @property
+    def whiten_level(self) -> float | None:
+        return None  # PP-OCR reads thin strokes well; whitening hard takes faint seal ink off too
+
     def read_line(self, image: np.ndarray, alphabet: str | None = None) -> OcrLine | None:
         """One line; PP-OCR's recogniser cannot be held to an ``alphabet`` (the caller filters)."""
         if image.size == 0:

@@ -14,7 +14,8 @@ from filingcheck.ocr.text import drop_cjk_spaces
 
 @register_engine("tesseract")
 class TesseractEngine:
-    """Reads pages (psm 3) and single lines (psm 7); word confidences 0–100 become 0–1."""
+    """Reads pages (psm 4 by default, see ``OcrSettings``) and single lines (psm 7); word
+    confidences 0–100 become 0–1."""
 
     def __init__(self, settings: OcrSettings) -> None:
         import pytesseract
@@ -34,8 +35,13 @@ class TesseractEngine:
     def info(self) -> EngineInfo:
         return self._info
 
+    @property
+    def whiten_level(self) -> float | None:
+        # Whitening at 0.78 of paper thins anti-aliased strokes: clean prose 0.17% → 1.35% CER.
+        return 1.0
+
     def read_page(self, image: np.ndarray) -> list[OcrLine]:
-        return self._read(image, "--oem 1 --psm 3")
+        return self._read(image, f"--oem 1 --psm {self._settings.tesseract_page_psm}")
 
     def read_line(self, image: np.ndarray, alphabet: str | None = None) -> OcrLine | None:
         """One line (psm 7). With an ``alphabet`` of Latin letters and digits (a credit code) the

@@ -84,16 +84,16 @@ def ink_image(image: np.ndarray, grey_ink: bool = False) -> np.ndarray:
     return out.astype(np.uint8)
 
 
-def suppress_seal_ink(image: np.ndarray) -> np.ndarray:
+def suppress_seal_ink(image: np.ndarray, whiten: float = WHITEN_LEVEL) -> np.ndarray:
     """Grey image for text OCR: red seal ink vanishes, dark text strokes stay.
 
     Keeps the red channel (red ink is nearly as bright as paper there) and stretches levels so
-    that anything lighter than ``WHITEN_LEVEL`` × the paper level turns white.
+    that anything lighter than ``whiten`` × the paper level turns white (1.0: only the paper).
     """
     red = image if image.ndim == 2 else image[:, :, 2]
     sample = red[::4, ::4]
     paper = max(float(np.percentile(sample, 90)), 64.0)
     black = min(float(np.percentile(sample, 0.5)), 0.3 * paper)
-    white = WHITEN_LEVEL * paper
+    white = whiten * paper
     lut = np.clip((np.arange(256, dtype=np.float32) - black) * (255.0 / (white - black)), 0, 255)
     return cv2.LUT(np.ascontiguousarray(red), lut.astype(np.uint8))
