@@ -41,6 +41,7 @@ def _seal_dossier(*seals_: object, form_name: str = APPLICANT) -> object:
         ("湖南惠航食品有限公司", 0.99, Status.UNCERTAIN),
         ("广东嘉元生物科技有限公司", 0.99, Status.FAIL),  # clearly another company
         ("广东嘉元生物科技有限公司", 0.40, Status.UNCERTAIN),  # ... but read too badly to say so
+        ("食品股份有限公", 0.99, Status.UNCERTAIN),  # part of the arc: too little to name anyone
     ],
 )
 def test_seal_text_against_the_applicant(text: str, conf: float, status: Status) -> None:
@@ -82,6 +83,7 @@ def test_seal_rule_ignores_third_parties_and_exempt_pages() -> None:
     d = _seal_dossier(
         seal(4, "广东嘉元检测有限公司"),  # a test report: the institution's seal
         seal(3, "长沙市雨花区市场监督管理局"),  # an office's seal
+        seal(3, "南昌市市场监督管理"),  # an office's seal, its last character lost
         seal(3, "江苏省食品药品检验研究院"),  # the test unit's seal on an applicant page
         seal(1, "李鹏印", kind=SealKind.SQUARE),
         seal(1, APPLICANT),

@@ -68,6 +68,11 @@ class CheckSettings:
     )
     # Seals of offices (the licence's registration authority, a notary): never the applicant's.
     authority_seal_endings: tuple[str, ...] = ("局", "厅", "委员会", "政府", "公证处", "办公室", "海关")
+    # An office's seal read without its last character still names the office by these words.
+    authority_seal_words: tuple[str, ...] = ("市场监督管理", "工商行政管理", "食品药品监督管理")
+    # A seal reading shorter than this share of the applicant's name is part of an arc: it can
+    # say "not quite the name" (uncertain), never "another organisation" (fail).
+    min_seal_read_share: float = 0.8
     # A seal text read at least this well can carry a fail.
     min_seal_text_confidence: float = 0.80
     # Characters the seal reader may lose at either end of the arc.

@@ -60,6 +60,8 @@ def judge(read: str, name: str, confidence: float | None, settings: CheckSetting
     edits = end_trimmed_distance(read, name, settings.seal_end_slack)
     if edits == 0:
         return Status.PASS
+    if len(read) < settings.min_seal_read_share * len(name):
+        return Status.UNCERTAIN  # part of the arc read ('科技有限公'): too little to name anyone
     well_read = (confidence or 0.0) >= settings.min_seal_text_confidence
     other = fuzz.ratio(read, name) < settings.other_name_ratio or edits >= settings.other_name_edits
     return Status.FAIL if well_read and other else Status.UNCERTAIN
@@ -165,6 +167,7 @@ class ApplicantMatchesSeal:
             and s.kind not in (SealKind.SQUARE, SealKind.STRADDLE_SLICE)
             and s.confidence >= settings.min_seal_confidence
             and not seal_name(s.text).endswith(settings.authority_seal_endings)
+            and not any(word in seal_name(s.text) for word in settings.authority_seal_words)
             and seal_name(s.text)
         ]
 
