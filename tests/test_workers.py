@@ -216,8 +216,8 @@ def test_a_dossier_is_read_page_by_page_across_worker_processes(site: Site) -> N
     assert logs.count("Task filingcheck.read_page[") >= 3 and "succeeded" in logs, logs
     assert len(set(_pages_read(logs))) == 3, logs
     assert "Task filingcheck.assemble[" in logs, logs
-    seals_and_readings = list((site.root / "data" / "cache" / "ocr").rglob("*.json"))
-    assert len(seals_and_readings) == 6  # a reading and a seal entry per page
+    entries = list((site.root / "data" / "cache" / "ocr").rglob("*.json"))
+    assert len(entries) == 9  # per page: its reading and its seals (page tasks), its facts (assembly)
 
 
 def _pages_read(logs: str) -> list[str]:
@@ -275,3 +275,7 @@ def test_the_sweeper_sends_again_queued_work_no_queue_holds_and_leaves_running_w
         site.wait("the dossiers", lambda s=submission_id: site.row(s).status in ("done", "failed"), WAIT)
         assert_done_once(site, submission_id)
     assert site.row(busy).status == "running"
+    # The pool processes that read pages run niced (FILINGCHECK_WORKER_NICE, default 10): OCR is
+    # batch work and must not make `serve`'s requests wait on a shared machine.
+    children = pool_children(site.workers[0].pid)
+    assert children and all(os.getpriority(os.PRIO_PROCESS, pid) == 10 for pid in children)

@@ -20,6 +20,7 @@ the pages itself, one after another.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,9 @@ class WorkerSettings(BaseSettings):
     result_backend: str | None = None
     # One task per page (a chord); false: one task reads all pages of its submission.
     page_tasks: bool = True
+    # Pool processes run at this CPU niceness (0: as started): OCR is batch work, and on a machine
+    # shared with `serve` the clerks' and reviewers' requests must not wait behind it.
+    worker_nice: int = Field(default=10, ge=0, le=19)
 
     @property
     def soft_limit(self) -> int:
@@ -161,6 +165,9 @@ def state() -> WorkerState:
 
 @worker_process_init.connect  # type: ignore[untyped-decorator]
 def _init_worker_process(**_: Any) -> None:
+    nice = WorkerSettings().worker_nice
+    if nice:
+        os.nice(nice)
     _STATE["state"] = build_state()
     log.info("filingcheck worker process ready")
 
