@@ -31,7 +31,7 @@ class FieldName(StrEnum):
     FOUNDED_ON = "founded_on"
     LICENCE_TERM = "licence_term"
     REGISTRATION_AUTHORITY = "registration_authority"
-    # An individual applicant's identity card (its 姓名 and 住址 are read as the licence's name and address).
+    # An individual applicant's identity card (its 姓名 is read as the licence's name; its 住址 is not read).
     ID_NUMBER = "id_number"
     FORMULA_LINE = "formula_line"
     ITEM_NAME = "item_name"

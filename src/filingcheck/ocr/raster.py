@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from filingcheck.models import InputError, PageImage
+from filingcheck.models import InputError, PageFacts, PageImage
 from filingcheck.ocr.text_layer import open_text_layers, text_layer_lines
 
 PDF_MAGIC = b"%PDF-"
@@ -292,7 +292,7 @@ def _to_bgr(im: Image.Image) -> np.ndarray:
     return np.ascontiguousarray(rgb[:, :, ::-1])
 
 
-def page_size_mm(page: PageImage) -> tuple[float, float]:
+def page_size_mm(page: PageImage | PageFacts) -> tuple[float, float]:
     return (page.width / page.dpi * MM_PER_INCH, page.height / page.dpi * MM_PER_INCH)
 
 

@@ -26,7 +26,7 @@ from filingcheck.models import (
     TextSource,
     UprightPage,
 )
-from filingcheck.ocr import build_engine, is_colour
+from filingcheck.ocr import build_engine, is_colour, page_size_mm
 from filingcheck.ocr.seals import detect_seals, read_seal_text
 from filingcheck.pipeline.settings import PipelineSettings
 from filingcheck.pipeline.targeted import _reading, cached_reading
@@ -41,9 +41,6 @@ FIELD_PAGES = {
     DocType.TEST_REPORT,
     DocType.TEST_APPLICATION_FORM,
 }
-
-
-MM_PER_INCH = 25.4
 
 
 @dataclass
@@ -204,6 +201,7 @@ def _result(
     if ocr is not None:
         found = classify_page(ocr)
         doc_type, confidence = found.doc_type, found.confidence
+    width_mm, height_mm = page_size_mm(facts)
     info = PageInfo(
         page=number,
         source=source,
@@ -211,8 +209,8 @@ def _result(
         width=facts.width,
         height=facts.height,
         dpi=facts.dpi,
-        width_mm=round(facts.width / facts.dpi * MM_PER_INCH, 1),
-        height_mm=round(facts.height / facts.dpi * MM_PER_INCH, 1),
+        width_mm=round(width_mm, 1),
+        height_mm=round(height_mm, 1),
         rotation=reading.rotation if reading else 0,
         skew=reading.skew if reading else 0.0,
         colour=facts.colour,

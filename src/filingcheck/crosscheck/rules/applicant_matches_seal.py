@@ -190,7 +190,8 @@ def _outvoted(index: int, reads: list[str], names: list[FieldValue], settings: C
         if fuzz.ratio(read, name) < settings.other_name_ratio:
             continue
         departs = _departures(read, name)
-        votes = [sum(1 for o in others if p not in _departures(o, name)) for p in departs]
+        theirs = [_departures(other, name) for other in others]
+        votes = [sum(1 for t in theirs if p not in t) for p in departs]
         if departs and all(v * 2 > len(others) for v in votes):
             return True
     return False
