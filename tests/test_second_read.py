@@ -60,3 +60,43 @@ def test_a_repaired_credit_code_is_decided_by_a_second_read(tesseract, printed: 
     assert [f.status for f in found] == [status], [f.message for f in found]
     alone = rule.check(d, CheckContext(settings=CheckSettings()))
     assert [f.status for f in alone] == [Status.UNCERTAIN]
+
+
+LICENCE_ADDRESS = "上海市浦东新区朝阳南路176号12号楼4层"
+
+
+@pytest.mark.parametrize(
+    ("printed", "form", "status"),
+    [
+        # The first engine dropped the 4 with confidence: the second engine reads it → not confirmed.
+        (LICENCE_ADDRESS, LICENCE_ADDRESS, Status.UNCERTAIN),
+        # The licence really says 178: both reads agree with the first → a real difference.
+        (LICENCE_ADDRESS.replace("176", "178"), LICENCE_ADDRESS, Status.FAIL),
+    ],
+)
+def test_a_confident_misread_is_not_a_fail_when_a_second_read_disputes_it(
+    tesseract, printed: str, form: str, status: Status
+) -> None:
+    licence_page = PageImage(page=2, image=text_page([printed], size=40, top=200), dpi=200, source="t")
+    first = printed.replace("楼4层", "楼层") if status is Status.UNCERTAIN else printed
+    licence = reading(F.LICENCE_ADDRESS, first, 2, DocType.BUSINESS_LICENCE, confidence=0.99)
+    licence = licence.model_copy(update={"bbox": BBox.of(140, 190, 140 + 42 * len(printed), 255)})
+    name = "上海某某生物科技有限公司"
+    d = dossier(
+        [rk_page(1, DocType.APPLICATION_FORM), rk_page(2, DocType.BUSINESS_LICENCE)],
+        [
+            reading(F.APPLICANT_ADDRESS, form, 1, confidence=0.99),
+            licence,
+            reading(F.APPLICANT_NAME, name, 1, y=300),
+            reading(F.LICENCE_NAME, name, 2, DocType.BUSINESS_LICENCE, y=300),
+        ],
+    )
+    # Only the licence page can be read again: the form's reading stands as it is.
+    reader = EngineBoxReader(tesseract, {2: turn_upright(licence_page, 0, 0.0)})
+    found = get_rule("applicant.matches_licence").check(
+        d, CheckContext(settings=CheckSettings(), second_reader=reader)
+    )
+    address = [f for f in found if f.field == F.APPLICANT_ADDRESS.value]
+    assert [f.status for f in address] == [status], [f.message for f in address]
+    if status is Status.UNCERTAIN:
+        assert "second read" in address[0].message

@@ -32,6 +32,8 @@ GROUPS: tuple[str, ...] = (
     "6G",
     "口日",
     "-一—",
+    "4+",  # PP-OCR at 150 DPI: 4栋 read as +栋
+    "+十",
 )
 _PAIRS = {(a, b) for group in GROUPS for a in group for b in group if a != b}
 

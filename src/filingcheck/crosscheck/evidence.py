@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
+
 from filingcheck.crosscheck.base import CheckContext
 from filingcheck.crosscheck.matching import Comparison, compare
 from filingcheck.models import (
@@ -50,6 +52,21 @@ def second_read(found: FieldValue, context: CheckContext, alphabet: str | None =
     return line.text if line is not None and line.text else None
 
 
+def refuting_read(expected: FieldValue, found: FieldValue, context: CheckContext) -> tuple[str, str] | None:
+    """A difference that no OCR evidence explains can still be a confident misread (a digit
+    dropped, ``+`` for ``4``). Each paper side is read again: when a second reading comes out
+    nearer the other side than the first reading did, the difference is not confirmed. Returns
+    (which side, what the second read gave); None when every second read confirms or is absent."""
+    for side, value, other in (("found", found, expected), ("expected", expected, found)):
+        text = second_read(value, context)
+        if text is None:
+            continue
+        again = normalise(text)
+        if Levenshtein.distance(again, other.value) < Levenshtein.distance(again, value.value):
+            return side, again
+    return None
+
+
 def compare_readings(
     rule: str,
     clause: str,
@@ -86,7 +103,14 @@ def compare_readings(
     weak = min(expected.confidence, found.confidence) < context.settings.min_field_confidence
     status = Status.FAIL
     message = f"{what} differ"
-    if result.explained_by_ocr or weak:
+    refuted = None if result.explained_by_ocr or weak else refuting_read(expected, found, context)
+    if refuted is not None:
+        status = Status.UNCERTAIN
+        message = (
+            f"{what} differ as first read, but a second read of the {refuted[0]} reading gives "
+            f"{refuted[1]!r}, nearer the other side; a person must look"
+        )
+    elif result.explained_by_ocr or weak:
         again = second_read_agrees(found, context) if result.explained_by_ocr else None
         if again:
             message = (

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from filingcheck.extract.addresses import repair_address
+from filingcheck.extract.authority import authority_from_seals
 from filingcheck.extract.cover import cover_sheet_fields
 from filingcheck.extract.form import application_form_fields, labelled_fields
 from filingcheck.extract.formula import formula_lines
@@ -15,7 +17,7 @@ from filingcheck.extract.mentions import running_text_mentions
 from filingcheck.extract.reports import test_application_fields, test_report_fields
 from filingcheck.extract.resubmission import resubmission_reasons
 from filingcheck.extract.toc import form_attachment_items, toc_fields
-from filingcheck.models import DocType, FieldSet, FieldValue, PageOcr
+from filingcheck.models import DocType, FieldName, FieldSet, FieldValue, PageOcr, Seal
 
 Reader = Callable[[PageOcr], list[FieldValue]]
 
@@ -48,17 +50,28 @@ HEADED_PAGES = frozenset(
 )
 
 
-def extract_fields(pages: Sequence[tuple[PageOcr, DocType]]) -> FieldSet:
+# Pages whose registration authority may stand only in its seal.
+LICENCE_PAGES = frozenset({DocType.BUSINESS_LICENCE, DocType.INSTITUTION_CERTIFICATE})
+
+
+def extract_fields(pages: Sequence[tuple[PageOcr, DocType]], seals: Sequence[Seal] = ()) -> FieldSet:
     """Every field reading on every page whose type carries fields, in page order.
 
     Test-report readings get the index of their report in ``item``; names found in running
-    text are added once the form, cover sheets and licence have said what to look for.
+    text are added once the form, cover sheets and licence have said what to look for. A licence
+    whose authority is not printed gets it from the seals found on its page.
     """
     values: list[FieldValue] = []
     for ocr, doc_type in sorted(pages, key=lambda p: p[0].page):
         reader = READERS.get(doc_type)
         if reader is not None:
-            values.extend(reader(ocr))
+            read = [repair_address(value) for value in reader(ocr)]
+            values.extend(read)
+            if doc_type in LICENCE_PAGES and not any(
+                v.name == FieldName.REGISTRATION_AUTHORITY for v in read
+            ):
+                authority = authority_from_seals(ocr, doc_type, seals)
+                values.extend([authority] if authority else [])
         if doc_type in REASON_PAGES:
             values.extend(resubmission_reasons(ocr, doc_type))
         if doc_type in HEADED_PAGES:

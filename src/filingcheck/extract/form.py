@@ -9,11 +9,14 @@ from filingcheck.extract.cells import grid_fields
 from filingcheck.extract.evidence import field_from_pieces
 from filingcheck.extract.labels import ALL_LABELS, FORM_LABELS
 from filingcheck.extract.layout import (
+    cut_at_glued_labels,
     match_label,
     match_label_tail,
     match_lost_head,
+    match_lost_tail,
     match_split_label,
     merge_wrapped_labels,
+    split_stacked_lines,
     value_pieces,
 )
 from filingcheck.models import DocType, FieldName, FieldValue, PageOcr
@@ -27,10 +30,13 @@ def labelled_fields(
     document: DocType,
     vocab: Mapping[FieldName, Sequence[str]],
     stop_labels: Sequence[str] = ALL_LABELS,
+    glued_labels: Sequence[str] = (),
 ) -> list[FieldValue]:
-    """Every labelled field on the page, first reading of each field only."""
+    """Every labelled field on the page, first reading of each field only; ``glued_labels`` are
+    labels a line is cut at when OCR ran the previous column's value into them."""
     found: dict[FieldName, FieldValue] = {}
-    lines = merge_wrapped_labels(ocr.lines, vocab)
+    lines = cut_at_glued_labels(split_stacked_lines(ocr.lines), glued_labels)
+    lines = merge_wrapped_labels(lines, vocab)
     for line in lines:
         match = match_label(line, vocab)
         if match is None:
@@ -38,13 +44,17 @@ def labelled_fields(
             if split is not None:
                 line, match = split
             else:
-                match = match_label_tail(line, lines, vocab) or match_lost_head(line, lines, vocab)
+                match = (
+                    match_label_tail(line, lines, vocab)
+                    or match_lost_head(line, lines, vocab)
+                    or match_lost_tail(line, lines, vocab)
+                )
         if match is None or match.field in found:
             continue
         pieces = value_pieces(line, match, lines, stop_labels)
         note = None if match.score == 100 else f"label read as {line.text[: len(match.label)]!r}"
-        if match.score < 100 and len(match.label) == 1:
-            note = f"label read as {match.label!r} (its first character was not read)"
+        if match.lost is not None:
+            note = f"label read as {match.label!r} (its {match.lost} character was not read)"
         value = field_from_pieces(match.field, pieces, ocr, document, note=note)
         if value is not None and value.value:
             found[match.field] = value

@@ -41,6 +41,19 @@ LICENCE_LABELS: dict[FieldName, tuple[str, ...]] = {
     FieldName.REGISTRATION_AUTHORITY: ("登记机关", "登记管理机关", "发证机关"),
 }
 
+# Licence labels that never occur inside a value: where OCR glued one column's value to the next
+# column's label (``…自然人投资或控成立日期2006年…``), the line is cut at them.
+GLUED_LABEL_FIELDS: frozenset[FieldName] = frozenset(
+    {
+        FieldName.USCC,
+        FieldName.LICENCE_LEGAL_REPRESENTATIVE,
+        FieldName.REGISTERED_CAPITAL,
+        FieldName.FOUNDED_ON,
+        FieldName.LICENCE_TERM,
+        FieldName.REGISTRATION_AUTHORITY,
+    }
+)
+
 # An individual applicant's identity card stands where a company's licence would, for the name.
 # Its 住址 (household registration) need not be the applicant's address on the form: not read as one.
 IDENTITY_LABELS: dict[FieldName, tuple[str, ...]] = {

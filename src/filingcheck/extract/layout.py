@@ -15,7 +15,8 @@ from rapidfuzz import fuzz
 from filingcheck.models import BBox, FieldName, OcrLine
 from filingcheck.models.normalize import normalise_with_map
 
-SEPARATORS = ":：.。、·_ "
+SEPARATORS = ":：.。、·_ ,，"
+LABEL_SPECKS = "·. "
 # Gaps along a row, in line heights: label cell → value cell, and between pieces of one value.
 MAX_CELL_GAP = 12.0
 MAX_VALUE_GAP = 4.0
@@ -27,6 +28,7 @@ class LabelMatch:
     label: str
     score: float
     value_start: int  # index in the line's raw text where the value begins
+    lost: str | None = None  # which character of a two-character label OCR did not read
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,9 @@ def match_label(
 ) -> LabelMatch | None:
     """The field whose label starts this line, if any (longest, best-scoring label wins)."""
     norm = normalise_with_map(line.text)
-    text = norm.text
+    # Specks between a spread label's characters (类·型) are read as dots: look past them.
+    keep = [i for i, ch in enumerate(norm.text) if ch not in LABEL_SPECKS]
+    text = "".join(norm.text[i] for i in keep)
     best: LabelMatch | None = None
     for field, labels in vocab.items():
         for label in labels:
@@ -67,7 +71,7 @@ def match_label(
                 consumed = n
                 while consumed < len(text) and text[consumed] in SEPARATORS:
                     consumed += 1
-                raw_start = norm.index[consumed] if consumed < len(norm.index) else len(line.text)
+                raw_start = norm.index[keep[consumed]] if consumed < len(keep) else len(line.text)
                 best = LabelMatch(field=field, label=label, score=score, value_start=raw_start)
     return best
 
@@ -97,7 +101,7 @@ def value_pieces(
             for ln in lines
             if ln is not label_line
             and same_row(ln, label_line)
-            and ln.bbox.x0 >= label_line.bbox.x1 - 0.5 * label_line.bbox.height
+            and ln.bbox.x0 >= label_line.bbox.x1 - 0.8 * label_line.bbox.height  # boxes jitter on poor scans
         ),
         key=lambda ln: ln.bbox.x0,
     )
@@ -250,18 +254,54 @@ def match_label_tail(
     return None
 
 
+def match_lost_tail(
+    line: OcrLine, lines: Sequence[OcrLine], vocab: Mapping[FieldName, Sequence[str]]
+) -> LabelMatch | None:
+    """A letter-spaced two-character label whose tail OCR did not read (``住`` of 住　　所, no ``所``):
+    the head alone, of one field's label only, left-aligned with full labels of its column, and a
+    value on its row to the right that is not a label."""
+    text = normalise_with_map(line.text).text.strip(SEPARATORS)
+    if len(text) != 1:
+        return None
+    fields = {
+        field for field, labels in vocab.items() for label in labels if len(label) == 2 and label[0] == text
+    }
+    if len(fields) != 1:
+        return None
+    h = line.bbox.height
+    right = [
+        ln
+        for ln in lines
+        if ln is not line and same_row(ln, line) and 0 <= ln.bbox.x0 - line.bbox.x1 <= MAX_CELL_GAP * h
+    ]
+    labels = [label for labels in vocab.values() for label in labels]
+    if not right or is_label_line(min(right, key=lambda ln: ln.bbox.x0), labels):
+        return None
+    aligned = any(
+        other is not line
+        and abs(other.bbox.x0 - line.bbox.x0) <= 0.6 * h
+        and len(other.text) >= 2
+        and match_label(other, vocab) is not None
+        for other in lines
+    )
+    if not aligned:
+        return None
+    return LabelMatch(field=fields.pop(), label=text, score=50.0, value_start=len(line.text), lost="second")
+
+
 def match_lost_head(
     line: OcrLine, lines: Sequence[OcrLine], vocab: Mapping[FieldName, Sequence[str]]
 ) -> LabelMatch | None:
     """A letter-spaced two-character label whose head OCR did not read at all (``型`` of 类　　型):
-    the tail alone, of one field's label only, with nothing read just left of it, and right-aligned
-    with full labels of its column (spread labels all end at the column's right edge)."""
-    text = normalise_with_map(line.text).text
-    if len(text) != 1:
+    the tail, of one field's label only, with nothing read just left of it. Alone on its line it
+    must be right-aligned with full labels of its column (spread labels all end at the column's
+    right edge); glued to its value (``称辽宁长宇…``) it must start where other labels' tails start."""
+    norm = normalise_with_map(line.text)
+    text = norm.text.lstrip(SEPARATORS)
+    if not text:
         return None
-    fields = {
-        field for field, labels in vocab.items() for label in labels if len(label) == 2 and label[1] == text
-    }
+    tails = _two_character_tails(vocab)
+    fields = tails.get(text[0], set())
     if len(fields) != 1:
         return None
     h = line.bbox.height
@@ -270,16 +310,114 @@ def match_lost_head(
         for other in lines
     ):
         return None  # a head was read: the split-label reader's case, or not a label at all
-    aligned = any(
-        other is not line
-        and other.bbox.x0 < line.bbox.x0 - h
-        and abs(other.bbox.x1 - line.bbox.x1) <= 0.6 * h
-        and match_label(other, vocab) is not None
-        for other in lines
-    )
+    field = next(iter(fields))
+    if text.strip(SEPARATORS) == text[0]:
+        aligned = any(
+            other is not line
+            and other.bbox.x0 < line.bbox.x0 - h
+            and abs(other.bbox.x1 - line.bbox.x1) <= 0.6 * h
+            and match_label(other, vocab) is not None
+            for other in lines
+        )
+        value_start = len(line.text)
+    else:
+        aligned = any(
+            other is not line
+            and abs(other.bbox.x0 - line.bbox.x0) <= 0.6 * h
+            and (first := normalise_with_map(other.text).text.lstrip(SEPARATORS)[:1])
+            and tails.get(first, {field}) != {field}
+            for other in lines
+        )
+        consumed = len(norm.text) - len(text) + 1
+        while consumed < len(norm.text) and norm.text[consumed] in SEPARATORS:
+            consumed += 1
+        value_start = norm.index[consumed] if consumed < len(norm.index) else len(line.text)
     if not aligned:
         return None
-    return LabelMatch(field=fields.pop(), label=text, score=50.0, value_start=len(line.text))
+    return LabelMatch(field=field, label=text[0], score=50.0, value_start=value_start, lost="first")
+
+
+def _two_character_tails(vocab: Mapping[FieldName, Sequence[str]]) -> dict[str, set[FieldName]]:
+    tails: dict[str, set[FieldName]] = {}
+    for field, labels in vocab.items():
+        for label in labels:
+            if len(label) == 2:
+                tails.setdefault(label[1], set()).add(field)
+    return tails
+
+
+def cut_at_glued_labels(lines: Sequence[OcrLine], labels: Sequence[str]) -> list[OcrLine]:
+    """A line that carries one of ``labels`` after other text (two columns read as one line,
+    ``…或控成立日期2006年…``) is cut in two before the label, so that label starts a line again.
+    Only labels never found inside a value belong in ``labels``; a bare label at the end is left."""
+    out: list[OcrLine] = []
+    for line in lines:
+        cut = _glued_label_at(line.text, labels)
+        if cut is None:
+            out.append(line)
+            continue
+        out.extend((_part(line, 0, cut), _part(line, cut, len(line.text))))
+    return out
+
+
+def _glued_label_at(text: str, labels: Sequence[str]) -> int | None:
+    for label in labels:
+        at = text.find(label, 1)
+        if at > 0 and text[at + len(label) :].strip(SEPARATORS):
+            return at
+    return None
+
+
+def _part(line: OcrLine, start: int, end: int) -> OcrLine:
+    """Characters ``start:end`` of a line as a line of their own (box from the characters' boxes,
+    or a share of the line's width when the engine gave none)."""
+    if len(line.chars) == len(line.text):
+        chars = line.chars[start:end]
+        box = BBox.union_of(c.bbox for c in chars)
+    else:
+        chars = []
+        step = line.bbox.width / max(1, len(line.text))
+        box = BBox.of(line.bbox.x0 + start * step, line.bbox.y0, line.bbox.x0 + end * step, line.bbox.y1)
+    return OcrLine(
+        text=line.text[start:end],
+        bbox=box,
+        confidence=line.confidence,
+        chars=chars,
+        under_seal=line.under_seal,
+    )
+
+
+def split_stacked_lines(lines: Sequence[OcrLine]) -> list[OcrLine]:
+    """Letter-spaced labels stand in a column (名 / 类 / 住 over 称 / 型 / 所); the detector can take
+    their first characters as one vertical box (``名类住``), which hides every label in it. Such a
+    box, one character wide on a page of horizontal lines, is cut back into one line per
+    character, each at its own row: n characters of height c at an even pitch fill the box."""
+    heights = sorted(ln.bbox.height for ln in lines if ln.bbox.width > ln.bbox.height)
+    if not heights:
+        return list(lines)
+    line_height = heights[len(heights) // 2]
+    out: list[OcrLine] = []
+    for line in lines:
+        text = line.text.strip()
+        box = line.bbox
+        n = len(text)
+        stacked = n >= 2 and box.height >= 1.6 * box.width and box.width <= 1.8 * line_height
+        if not stacked or box.height < (n - 0.5) * 0.8 * box.width:
+            out.append(line)
+            continue
+        size = min(box.width, box.height / n)
+        pitch = (box.height - size) / (n - 1)
+        for k, char in enumerate(text):
+            y0 = box.y0 + k * pitch
+            out.append(
+                OcrLine(
+                    text=char,
+                    bbox=BBox.of(box.x0, y0, box.x1, y0 + size),
+                    confidence=line.confidence,
+                    under_seal=line.under_seal,
+                )
+            )
+    return out
 
 
 def merge_wrapped_labels(lines: Sequence[OcrLine], vocab: Mapping[FieldName, Sequence[str]]) -> list[OcrLine]:

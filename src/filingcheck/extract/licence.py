@@ -8,12 +8,15 @@ import re
 from filingcheck.extract.dates import parse_date, parse_term
 from filingcheck.extract.evidence import field_from_pieces
 from filingcheck.extract.form import labelled_fields
-from filingcheck.extract.labels import IDENTITY_LABELS, LICENCE_LABELS
+from filingcheck.extract.labels import GLUED_LABEL_FIELDS, IDENTITY_LABELS, LICENCE_LABELS
 from filingcheck.extract.layout import Piece
 from filingcheck.models import DocType, FieldName, FieldValue, OcrLine, PageOcr, idnumber, uscc
 
 REPAIRED_CONFIDENCE = 0.6
 _CODE_CHARS = re.compile(r"[0-9A-Za-zＡ-Ｚａ-ｚ０-９]{15,20}")
+GLUED_LABELS = tuple(
+    label for field in GLUED_LABEL_FIELDS for label in LICENCE_LABELS[field] if len(label) >= 4
+)
 _ID_CHARS = re.compile(r"(?<![0-9A-Za-z０-９])[1-9１-９][0-9０-９]{16}[0-9０-９XxＸｘ](?![0-9A-Za-z０-９])")
 
 
@@ -21,7 +24,7 @@ def licence_fields(ocr: PageOcr, document: DocType = DocType.BUSINESS_LICENCE) -
     """All licence fields found; dates become ISO, the term an ISO interval."""
     values: list[FieldValue] = []
     code = credit_code(ocr, document)
-    for value in labelled_fields(ocr, document, LICENCE_LABELS):
+    for value in labelled_fields(ocr, document, LICENCE_LABELS, glued_labels=GLUED_LABELS):
         if value.name == FieldName.USCC:
             continue
         if value.name == FieldName.FOUNDED_ON:

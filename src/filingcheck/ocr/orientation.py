@@ -176,11 +176,11 @@ def detect_orientation(grey: np.ndarray, engine: OcrEngine) -> Orientation:
     if best < 0.3:
         confidence = min(confidence, 0.3)
     if confidence < OSD_BELOW:
-        second = osd_rotation(grey)
-        if second is not None and second != rotation:
-            rotation, confidence = second, OSD_CONFIDENCE
+        osd = osd_rotation(grey)
+        if osd is not None and osd != rotation:
+            rotation, confidence = osd, OSD_CONFIDENCE
             skew = find_skew(binarise_small(rotate_quarter(grey, rotation)))
-        elif second is not None:
+        elif osd is not None:
             confidence = max(confidence, OSD_CONFIDENCE)
     return Orientation(rotation=rotation, skew=skew, confidence=round(confidence, 3))
 

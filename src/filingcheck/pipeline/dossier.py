@@ -98,7 +98,7 @@ def process_submission(
 
     started = time.perf_counter()
     all_seals, straddles = _join_straddles(results)
-    fields = extract_fields([(r.ocr, r.info.doc_type) for r in results if r.ocr is not None])
+    fields = extract_fields([(r.ocr, r.info.doc_type) for r in results if r.ocr is not None], all_seals)
     has_electronic = False
     if inputs.electronic is not None:
         try:

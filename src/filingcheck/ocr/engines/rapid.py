@@ -93,7 +93,7 @@ class RapidOcrEngine:
         of CPU instead of 0.3 s). Images with a long side of at least ``SMALL_IMAGE`` (pages and
         page strips) are only scaled down to ``det_limit_side``; smaller ones keep rapidocr's rule.
         """
-        detector = self._ocr._load_det_model()
+        detector = self._ocr._load_det_model()  # type: ignore[no-untyped-call]
         if max(image.shape[:2]) >= SMALL_IMAGE:
             detector.limit_type, detector.limit_side_len = "max", self._settings.det_limit_side
         else:
