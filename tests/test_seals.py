@@ -358,6 +358,27 @@ def _slice_pages(offsets: list[float]) -> list[PageImage]:
     return pages
 
 
+def test_grey_slice_beside_a_table_column_at_the_edge_is_found() -> None:
+    """A copied page whose right-hand table column runs down past a straddle slice: grouped along
+    the edge, the column's cells and the slice are one cluster; the slice is still found."""
+    w, h = A4
+    r = 20 * PX_MM
+    img = Image.new("RGB", (w, h), "white")
+    draw = ImageDraw.Draw(img)
+    font = _font(round(12 / 72 * DPI))
+    x = w - 1.45 * r  # the column stands left of the ring, within the slice's reach from the edge
+    for row in range(14):
+        y = 300 + row * 95
+        draw.text((x, y), "合格", fill="black", font=font)
+        draw.line((x - 40, y - 25, x + 80, y - 25), fill="black", width=2)
+    layer = seal_layer((w, h), (w + 0.1 * r, 1000), r)
+    copy = photocopy(stamp(np.asarray(img)[:, :, ::-1].copy(), layer))
+    seals = [s for s in detect_seals(page_of(copy)) if s.kind is SealKind.STRADDLE_SLICE]
+    assert len(seals) == 1, seals
+    assert seals[0].edge is PageEdge.RIGHT and seals[0].ink is SealInk.GREY
+    assert abs(seals[0].centre[1] - 1000) < 0.15 * r
+
+
 def test_straddle_slices_on_consecutive_pages_are_joined() -> None:
     pages = _slice_pages([0, 8, -6])
     seals = [s for p in pages for s in detect_seals(p)]

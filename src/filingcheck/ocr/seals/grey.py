@@ -170,11 +170,11 @@ def _find(
         # Slices in black ink: only clear ones on real pages, as text and scanner borders also
         # reach the edge (and on a tight crop of a text line every character does).
         strict = replace(settings, slice_min_ring_coverage=max(settings.slice_min_ring_coverage, 0.7))
-        slices = find_slices(dark, limits, strict)
+        slices = find_slices(dark, limits, strict, among_text=True)
         if pale is not None:
             # Without the black text and table lines that run into it, a copied slice's ring
             # shows as an arc on its own.
-            slices += find_slices(pale, limits, strict)
+            slices += find_slices(pale, limits, strict, among_text=True)
         found += [c for c in slices if c.confidence >= 0.7 and c.visible >= 0.15]
     return suppress_overlaps(found)
 

@@ -14,12 +14,15 @@ from filingcheck.ocr.seals.settings import SealSettings
 from filingcheck.ocr.seals.shapes import Ellipse, circles_through
 
 
-def find_slices(mask: np.ndarray, limits: SizeLimits, settings: SealSettings) -> list[Candidate]:
-    """Slices at every page edge of a 0/255 ink mask."""
+def find_slices(
+    mask: np.ndarray, limits: SizeLimits, settings: SealSettings, among_text: bool = False
+) -> list[Candidate]:
+    """Slices at every page edge of a 0/255 ink mask; ``among_text``: the mask holds text and
+    table lines too (a copied page's dark ink), so a slice may be grouped with them."""
     found: list[Candidate] = []
     for edge in PageEdge:
         canon = _to_right(mask, edge)
-        for arc in _edge_arcs(canon, limits):
+        for arc in _edge_arcs(canon, limits, among_text):
             cx, cy = _point_from_right(arc.cx, arc.cy, edge, mask.shape)
             ell = Ellipse(cx, cy, arc.r, arc.r)
             x0, y0 = _point_from_right(arc.region[0], arc.region[1], edge, mask.shape)
@@ -69,7 +72,7 @@ class _Arc:
     region: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # the cluster's ink box
 
 
-def _edge_arcs(canon: np.ndarray, limits: SizeLimits) -> list[_Arc]:
+def _edge_arcs(canon: np.ndarray, limits: SizeLimits, among_text: bool = False) -> list[_Arc]:
     """Circles for ink clusters touching the right edge of ``canon``.
 
     A straddle seal on fanned pages shows on each page only a band at the edge (the next sheet
@@ -99,7 +102,7 @@ def _edge_arcs(canon: np.ndarray, limits: SizeLimits) -> list[_Arc]:
         xs, ys = xs + x, ys + y
         if depth - 1 - xs.max() > touch:
             continue
-        arc = _fit_slice(xs, ys, dist, depth, limits)
+        arc = _fit_slice(xs, ys, dist, depth, limits, among_text)
         if arc is not None:
             off = w - depth
             box = (float(xs.min() + off), float(ys.min()), float(xs.max() + off), float(ys.max()))
@@ -123,7 +126,7 @@ def _outline(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
 
 
 def _fit_slice(
-    xs: np.ndarray, ys: np.ndarray, dist: np.ndarray, depth: int, limits: SizeLimits
+    xs: np.ndarray, ys: np.ndarray, dist: np.ndarray, depth: int, limits: SizeLimits, among_text: bool
 ) -> _Arc | None:
     """RANSAC circle on the cluster outline that holds all the ink and crosses the edge."""
     outline = _outline(xs, ys)
@@ -151,12 +154,54 @@ def _fit_slice(
     spill = (d_ink > (r * 1.04 + 1.5)[:, None]).mean(axis=1)
     # All the cluster's ink lies inside its seal (the ring is the outermost ink).
     score = np.where(spill < 0.03, inliers, -1)
-    best = int(np.argmax(score))
-    if score[best] < 10:
-        return None
-    near = np.abs(d_out[best] - r[best]) <= 2 * tol[best]
-    fx, fy, fr = _refit(outline[near], (float(cx[best]), float(cy[best]), float(r[best])))
-    return _arc_stats(fx, fy, fr, dist, depth, float(xs.min()))
+    picks = [int(np.argmax(score))] if score.max() >= 10 else []
+    if among_text:
+        # Grouping along the edge may have joined the slice to text or a table above, below or
+        # beside it: pieces wholly outside a circle are not its ink, only pieces it cuts are.
+        picks += _beside_others(xs, ys, step, cx, cy, r, inliers, d_ink)
+    # Text outlines pull some circles off the ring: of the likely circles, the one whose arc
+    # on the page is most inked (and meets the edge in ink) is the ring.
+    best: _Arc | None = None
+    for k in dict.fromkeys(picks):
+        near = np.abs(d_out[k] - r[k]) <= 2 * tol[k]
+        fx, fy, fr = _refit(outline[near], (float(cx[k]), float(cy[k]), float(r[k])))
+        arc = _arc_stats(fx, fy, fr, dist, depth, float(xs.min()))
+        if best is None or (arc.unmet == 0, arc.inked) > (best.unmet == 0, best.inked):
+            best = arc
+    return best
+
+
+def _beside_others(
+    xs: np.ndarray,
+    ys: np.ndarray,
+    step: int,
+    cx: np.ndarray,
+    cy: np.ndarray,
+    r: np.ndarray,
+    inliers: np.ndarray,
+    d_ink: np.ndarray,
+    tries: int = 24,
+) -> list[int]:
+    """Of the circles with most outline on them, those with at most 3% spill when spill counts
+    only ink pieces that reach inside the circle."""
+    x0, y0 = int(xs.min()), int(ys.min())
+    canvas = np.zeros((int(ys.max()) - y0 + 1, int(xs.max()) - x0 + 1), np.uint8)
+    canvas[ys - y0, xs - x0] = 255
+    # Strokes of one character are one piece; separate characters and lines stay apart.
+    _, pieces = cv2.connectedComponents(cv2.dilate(canvas, np.ones((3, 3), np.uint8)))
+    piece = pieces[ys[::step] - y0, xs[::step] - x0]
+    picks: list[int] = []
+    for k in np.argsort(-inliers)[:tries]:
+        if inliers[k] < 10:
+            break
+        inside = d_ink[k] <= 0.98 * r[k]
+        own = np.isin(piece, np.unique(piece[inside]))
+        if not own.any():
+            continue
+        spill = float((d_ink[k][own] > r[k] * 1.04 + 1.5).mean())
+        if spill < 0.03:
+            picks.append(int(k))
+    return picks[:8]
 
 
 def _refit(points: np.ndarray, start: tuple[float, float, float]) -> tuple[float, float, float]:
