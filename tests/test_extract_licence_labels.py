@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from filingcheck.extract import extract_fields
-from filingcheck.extract.layout import split_stacked_lines
 from filingcheck.extract.licence import licence_fields
+from filingcheck.extract.line_repair import split_stacked_lines
 from filingcheck.models import BBox, DocType, EngineInfo, FieldName, OcrLine, PageOcr, Seal, SealKind, Source
 from filingcheck.models.normalize import normalise
 

@@ -22,6 +22,7 @@ NEW = (
     "dossier.paper_format",
     "dossier.paper_format:paper",
     "dossier.resubmission",
+    "test_report.consistency",
 )
 # Two dossiers: the type-size defect shrinks every page's text, so it goes alone.
 DOSSIERS = {
@@ -32,7 +33,7 @@ DOSSIERS = {
         "dossier.table_of_contents",
     ],
     412: ["dossier.paper_format"],
-    413: ["licence.matches_certificate"],
+    413: ["licence.matches_certificate", "test_report.consistency"],
 }
 
 
@@ -88,6 +89,22 @@ def test_a_clean_change_application_carries_a_matching_certificate(tmp_path: Pat
     assert "approval_certificate" in [p["doc_type"] for p in truth["pages"]]
     with pytest.raises(ValueError, match="application_type"):
         generate_dossier(tmp_path / "x", 10, dpi=100, application_type="import_new")
+
+
+@pytest.mark.parametrize("variant", ["sample_name", "submitter", "manufacturer"])
+def test_a_report_consistency_defect_changes_the_report_pages_only(tmp_path: Path, variant: str) -> None:
+    truth = generate_dossier(
+        tmp_path, 12, defects=[f"test_report.consistency:{variant}"], dpi=100, profile="full"
+    )
+    (defect,) = truth["defects"]
+    assert defect["variant"] == variant and defect["expected"] != defect["found"]
+    pages = [p for p in truth["pages"] if p["page"] in defect["pages"]]
+    assert pages and all(p["doc_type"] == "test_report" for p in pages)
+    assert all(p["test_report"][variant] == defect["found"] for p in pages)
+    # Without the defect the same report prints the expected value (its application form always does).
+    clean = generate_dossier(tmp_path / "clean", 12, dpi=100, profile="full")
+    same = [p for p in clean["pages"] if p["page"] == pages[0]["page"]]
+    assert same[0]["test_report"][variant] == defect["expected"]
 
 
 def test_paper_variant_puts_the_formula_page_on_another_size(tmp_path: Path) -> None:
@@ -210,3 +227,19 @@ def test_small_type_fails(checked: dict[int, tuple[Report, dict[str, Any]]]) -> 
     )
     # Clean elsewhere: the page sizes still pass.
     assert not _fails(report, "dossier.paper_format", "paper_size")
+
+
+@pytest.mark.slow
+def test_a_report_naming_another_submitter_fails(checked: dict[int, tuple[Report, dict[str, Any]]]) -> None:
+    report, truth = checked[413]
+    defect = next(d for d in truth["defects"] if d["rule"] == "test_report.consistency")
+    fails = [
+        f
+        for f in report.findings
+        if f.rule == "test_report.consistency" and f.field == defect["field"] and f.status == Status.FAIL
+    ]
+    assert fails, [
+        f"{f.status} {f.field}: {f.message}" for f in report.findings if f.rule == "test_report.consistency"
+    ]
+    assert set(defect["pages"]) <= set(fails[0].pages)
+    assert fails[0].found == defect["found"]

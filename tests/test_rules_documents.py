@@ -74,6 +74,7 @@ def test_missing_items_are_listed_by_number_and_name() -> None:
     assert len(fail) == 1
     assert "4. 申请人对他人已取得的专利不构成侵权的保证书" in fail[0].message
     assert "11. 直接接触产品的包装材料" in fail[0].message and "[二(十一)]" in fail[0].expected
+    assert fail[0].clause == "二"  # the section of a domestic new application, not 二–十
 
 
 def test_contents_out_of_order_or_not_first_fail() -> None:

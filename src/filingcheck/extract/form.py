@@ -8,16 +8,13 @@ from collections.abc import Mapping, Sequence
 from filingcheck.extract.cells import grid_fields
 from filingcheck.extract.evidence import field_from_pieces
 from filingcheck.extract.labels import ALL_LABELS, FORM_LABELS
-from filingcheck.extract.layout import (
-    cut_at_glued_labels,
-    match_label,
+from filingcheck.extract.layout import match_label, value_pieces
+from filingcheck.extract.line_repair import cut_at_glued_labels, merge_wrapped_labels, split_stacked_lines
+from filingcheck.extract.spread_labels import (
     match_label_tail,
     match_lost_head,
     match_lost_tail,
     match_split_label,
-    merge_wrapped_labels,
-    split_stacked_lines,
-    value_pieces,
 )
 from filingcheck.models import DocType, FieldName, FieldValue, PageOcr
 

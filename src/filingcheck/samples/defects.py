@@ -25,6 +25,11 @@ DEFECTS: dict[str, str] = {
     "consistency.electronic:acceptance_number": "the electronic acceptance number differs in one digit",
     "formula.per_1000_units": "formula amounts are printed as percentages instead of per 1000 units",
     "test_report.validity": "one test report was issued more than five years before submission",
+    "test_report.consistency": "one test report prints a sample name, submitting unit or manufacturer one "
+    "character off its application form and the dossier",
+    "test_report.consistency:sample_name": "one test report prints the product name one character off",
+    "test_report.consistency:submitter": "one test report prints the submitting unit one character off",
+    "test_report.consistency:manufacturer": "one test report prints the manufacturer one character off",
     "test_report.seals": "a two-page test report has neither a straddle seal nor a seal on its second page",
     "licence.uscc_checksum": "the licence's unified social credit code has a wrong check character",
     "licence.term_valid": "the licence term (营业期限) ended before the submission date",
@@ -228,6 +233,18 @@ def _report_seals(f: Facts, rng: random.Random, variant: str | None) -> Defect:
     return Defect("test_report.seals", None, None, None, None, (f"report{i}",))
 
 
+def _report_consistency(f: Facts, rng: random.Random, variant: str | None) -> Defect:
+    i = rng.randrange(len(f.reports))
+    r = f.reports[i]
+    name = variant or rng.choice(("sample_name", "submitter", "manufacturer"))
+    true = getattr(r, name)
+    r.printed[name] = one_char_off(rng, true)
+    field = {"sample_name": "report_sample_name", "submitter": "report_submitting_unit"}.get(
+        name, f"report_{name}"
+    )
+    return Defect("test_report.consistency", name, field, true, r.printed[name], (f"report{i}",))
+
+
 def _checksum(f: Facts, rng: random.Random, variant: str | None) -> Defect:
     good = f.licence.uscc
     f.licence.uscc = good[:17] + rng.choice([c for c in ALPHABET if c != good[17]])
@@ -337,6 +354,7 @@ APPLY: dict[str, Callable[[Facts, random.Random, str | None], Defect]] = {
     "test_report.seals": _report_seals,
     "licence.uscc_checksum": _checksum,
     "licence.term_valid": _term,
+    "test_report.consistency": _report_consistency,
     "dossier.table_of_contents": _toc_order,
     "dossier.paper_format": _paper_format,
     "dossier.resubmission": _resubmission,

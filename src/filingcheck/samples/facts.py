@@ -92,6 +92,14 @@ class TestReport:
     n_pages: int
     seal_mode: str
     seals_missing: bool = False
+    # What the report's own pages print where they depart from its application form (a planted
+    # defect): field name (sample_name, submitter, manufacturer, batch) → printed text.
+    printed: dict[str, str] = field(default_factory=dict)
+
+    def shown(self, name: str) -> str:
+        """The value the report's pages print for ``name``."""
+        value: str = self.printed.get(name, getattr(self, name))
+        return value
 
 
 @dataclass

@@ -36,10 +36,10 @@ def report_truth(r: TestReport, page: int) -> dict[str, Any]:
         "issued_on": r.issued_on.isoformat(),
         "title": r.title,
         "institution": r.institution,
-        "sample_name": r.sample_name,
-        "submitter": r.submitter,
-        "manufacturer": r.manufacturer,
-        "batch": r.batch,
+        "sample_name": r.shown("sample_name"),
+        "submitter": r.shown("submitter"),
+        "manufacturer": r.shown("manufacturer"),
+        "batch": r.shown("batch"),
         "page": page,
         "n_pages": r.n_pages,
     }
@@ -61,12 +61,12 @@ def draw_report_page(ctx: Ctx, r: TestReport, index: int, page: int) -> DrawnPag
         lab = 32.0
         half = (width - 2 * lab) / 2
         rows = [
-            [Cell("样品名称", lab, True), Cell(r.sample_name, width - lab)],
-            [Cell("送检单位", lab, True), Cell(r.submitter, width - lab)],
-            [Cell("生产单位", lab, True), Cell(r.manufacturer, width - lab)],
+            [Cell("样品名称", lab, True), Cell(r.shown("sample_name"), width - lab)],
+            [Cell("送检单位", lab, True), Cell(r.shown("submitter"), width - lab)],
+            [Cell("生产单位", lab, True), Cell(r.shown("manufacturer"), width - lab)],
             [
                 Cell("样品批号", lab, True),
-                Cell(r.batch, half),
+                Cell(r.shown("batch"), half),
                 Cell("样品数量", lab, True),
                 Cell(f"{ctx.rng.randint(10, 60)}瓶", half),
             ],

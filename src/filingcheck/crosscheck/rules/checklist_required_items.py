@@ -18,6 +18,7 @@ STRUCTURED_COVERS = 2
 @register_rule
 class ChecklistRequiredItems:
     id: ClassVar[str] = "checklist.required_items"
+    # The rule spans sections 二–十; each finding cites the one section of its application type.
     clause: ClassVar[str] = "二–十"
     title: ClassVar[str] = "申报资料项目齐全"
 
@@ -59,7 +60,9 @@ class ChecklistRequiredItems:
         findings = []
         if missing:
             findings.append(
-                self._finding(Status.FAIL, missing, present, f"missing from the dossier ({section})")
+                self._finding(
+                    Status.FAIL, missing, present, f"missing from the dossier ({section})", checklist.section
+                )
             )
         if unsure:
             findings.append(
@@ -69,6 +72,7 @@ class ChecklistRequiredItems:
                     present,
                     "not recognised: no cover sheet names them and their pages have no kind of their own; "
                     "a person must look",
+                    checklist.section,
                 )
             )
         if not findings:
@@ -76,7 +80,7 @@ class ChecklistRequiredItems:
             findings.append(
                 Finding(
                     rule=self.id,
-                    clause=self.clause,
+                    clause=checklist.section,
                     status=Status.PASS,
                     pages=sorted({p for ev in present for p in _pages(ev)}),
                     evidence=[evidence_of(c, EvidenceRole.FOUND) for ev in present for c in ev.covers],
@@ -86,12 +90,12 @@ class ChecklistRequiredItems:
         return findings
 
     def _finding(
-        self, status: Status, items: list[ItemEvidence], present: list[ItemEvidence], why: str
+        self, status: Status, items: list[ItemEvidence], present: list[ItemEvidence], why: str, clause: str
     ) -> Finding:
         listed = [c for ev in items for c in ev.listed]
         return Finding(
             rule=self.id,
-            clause=self.clause,
+            clause=clause,
             field="items",
             status=status,
             expected=_names([ev.item for ev in items]),
