@@ -241,3 +241,14 @@ def test_a_value_starting_with_a_labels_last_character_out_of_the_tail_column_is
         ("法定代表人", (185, 817, 349, 850)),
     ]
     assert FieldName.LICENCE_TYPE not in {v.name for v in licence_fields(_page(lines))}
+
+
+def test_the_credit_code_is_the_one_under_its_label_not_the_serial_number() -> None:
+    # The layout of a 2019-style licence copy: 编号 (the licence's own serial) above the label.
+    lines = [
+        ("编号：921MA190538210301", (245, 215, 495, 235)),
+        ("统一社会信用代码", (245, 262, 470, 285)),
+        ("10440119MA06M8503", (245, 298, 425, 318)),
+    ]
+    (code,) = [v for v in licence_fields(_page(lines)) if v.name == FieldName.USCC]
+    assert code.value == "10440119MA06M8503"

@@ -9,10 +9,13 @@ from filingcheck.extract.dates import parse_date, parse_term
 from filingcheck.extract.evidence import field_from_pieces
 from filingcheck.extract.form import labelled_fields
 from filingcheck.extract.labels import GLUED_LABEL_FIELDS, IDENTITY_LABELS, LICENCE_LABELS
-from filingcheck.extract.layout import Piece
+from filingcheck.extract.layout import Piece, same_row
 from filingcheck.models import DocType, FieldName, FieldValue, OcrLine, PageOcr, idnumber, uscc
+from filingcheck.models.normalize import normalise
 
 REPAIRED_CONFIDENCE = 0.6
+# Numbers a licence prints beside the credit code: its serial number, the old registration number.
+OTHER_NUMBER_LABELS = ("编号", "证照编号", "注册号", "登记证号", "No")
 _CODE_CHARS = re.compile(r"[0-9A-Za-zＡ-Ｚａ-ｚ０-９]{15,20}")
 GLUED_LABELS = tuple(
     label for field in GLUED_LABEL_FIELDS for label in LICENCE_LABELS[field] if len(label) >= 4
@@ -68,7 +71,7 @@ def credit_code(ocr: PageOcr, document: DocType) -> FieldValue | None:
                         FieldName.USCC, [piece], ocr, document, value=uscc.normalise(text)
                     )
                 if value is not None:
-                    candidates.append((rank - _label_bonus(line), value))
+                    candidates.append((rank - _label_bonus(line, ocr.lines) + _other_number(line), value))
     if not candidates:
         return None
     return min(candidates, key=lambda c: c[0])[1]
@@ -99,5 +102,25 @@ def _windows(raw: str, offset: int) -> list[tuple[int, str]]:
     return [(offset + i, raw[i : i + 18]) for i in range(len(raw) - 17)]
 
 
-def _label_bonus(line: OcrLine) -> int:
-    return 1 if "代码" in line.text or "信用" in line.text else 0
+def _label_bonus(line: OcrLine, lines: list[OcrLine]) -> int:
+    """1 for a code under its label, beside it, or on the label's own line."""
+    if "代码" in line.text or "信用" in line.text:
+        return 1
+    h = line.bbox.height
+    for label in lines:
+        if label is line or "信用代码" not in label.text:
+            continue
+        below = (
+            0 <= line.bbox.y0 - label.bbox.y1 + 0.3 * h <= 1.5 * h
+            and abs(line.bbox.x0 - label.bbox.x0) <= 3 * h
+        )
+        beside = same_row(line, label) and 0 <= line.bbox.x0 - label.bbox.x1 <= 8 * h
+        if below or beside:
+            return 1
+    return 0
+
+
+def _other_number(line: OcrLine) -> int:
+    """2 for a number labelled as another one (the licence's own serial 编号, an old 注册号)."""
+    head = normalise(line.text)[:6]
+    return 2 if any(head.startswith(label) for label in OTHER_NUMBER_LABELS) else 0

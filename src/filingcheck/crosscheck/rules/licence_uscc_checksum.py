@@ -94,6 +94,14 @@ class LicenceUsccChecksum:
                         message=f"credit code {code.value} fails the check character{sure}",
                     )
                 )
+            elif len(code.value) != 18 and second == printed:
+                findings.append(
+                    make(
+                        status=Status.FAIL,
+                        message=f"credit code {printed} has {len(printed)} characters, not 18, "
+                        "read the same by two engines",
+                    )
+                )
             else:
                 findings.append(
                     make(
@@ -106,10 +114,16 @@ class LicenceUsccChecksum:
 
 
 def _second_code(code: FieldValue, context: CheckContext) -> str | None:
-    """The 18-character code a second engine reads in the code's box, if it reads one."""
+    """The code a second engine reads in the code's box (its longest run of code characters,
+    15 or more: a short or long printed code is read as it is), if it reads one."""
     text = second_read(code, context, ALPHABET)
-    found = re.search(r"[0-9A-Z]{18}", normalise(text or ""))
-    return found.group(0) if found else None
+    runs = re.findall(r"[0-9A-Z]{15,}", normalise(text or ""))
+    if not runs:
+        return None
+    run = max(runs, key=len)
+    # A neighbour's character glued on: the first reading inside the run is the code read again.
+    known = next((k for k in (code.value, normalise(code.raw)) if len(run) > len(k) and k in run), None)
+    return known or run
 
 
 def _guessed(code: FieldValue) -> bool:
