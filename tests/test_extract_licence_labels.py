@@ -252,3 +252,21 @@ def test_the_credit_code_is_the_one_under_its_label_not_the_serial_number() -> N
     ]
     (code,) = [v for v in licence_fields(_page(lines)) if v.name == FieldName.USCC]
     assert code.value == "10440119MA06M8503"
+
+
+def test_tails_standing_in_one_column_are_labels_even_when_no_head_was_read() -> None:
+    # Seed 5002 (mild): 名 and 类 not read at all; 称 and 型 alone, not right-aligned with a full label.
+    lines = [
+        ("统一社会信用代码", (186, 518, 392, 548)),
+        ("上海济禾生物工程有限公司", (375, 615, 678, 642)),
+        ("称", (313, 615, 373, 644)),
+        ("有限责任公司(自然人独资)", (376, 683, 675, 710)),
+        ("型", (312, 682, 351, 714)),
+        ("住", (185, 742, 221, 786)),
+        ("上海市松江区锦绣北路109号", (375, 750, 692, 780)),
+        ("所", (315, 752, 352, 780)),
+    ]
+    got = {v.name: v.value for v in licence_fields(_page(lines))}
+    assert got[FieldName.LICENCE_NAME] == "上海济禾生物工程有限公司"
+    assert got[FieldName.LICENCE_TYPE] == "有限责任公司(自然人独资)"
+    assert got[FieldName.LICENCE_ADDRESS] == "上海市松江区锦绣北路109号"

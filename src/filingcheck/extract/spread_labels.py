@@ -108,9 +108,9 @@ def match_lost_head(
     line: OcrLine, lines: Sequence[OcrLine], vocab: Mapping[FieldName, Sequence[str]]
 ) -> LabelMatch | None:
     """A letter-spaced two-character label whose head OCR did not read at all (``型`` of 类　　型):
-    the tail, of one field's label only, with nothing read just left of it. Alone on its line it
-    must be right-aligned with full labels of its column (spread labels all end at the column's
-    right edge); glued to its value (``称辽宁长宇…``) it must start where other labels' tails start."""
+    the tail, of one field's label only, with nothing read just left of it, standing where other
+    labels' tails start (alone on its line, right-aligned with full labels of its column will also
+    do); glued to its value (``称辽宁长宇…``) it must start where other tails start."""
     norm = normalise_with_map(line.text)
     text = norm.text.lstrip(SEPARATORS)
     if not text:
@@ -126,23 +126,26 @@ def match_lost_head(
     ):
         return None  # a head was read: the split-label reader's case, or not a label at all
     field = next(iter(fields))
+    # Spread labels end at their column's right edge, and their tails start at one x.
+    right_aligned = any(
+        other is not line
+        and other.bbox.x0 < line.bbox.x0 - h
+        and abs(other.bbox.x1 - line.bbox.x1) <= 0.6 * h
+        and match_label(other, vocab) is not None
+        for other in lines
+    )
+    tails_column = any(
+        other is not line
+        and abs(other.bbox.x0 - line.bbox.x0) <= 0.6 * h
+        and (first := normalise_with_map(other.text).text.lstrip(SEPARATORS)[:1])
+        and tails.get(first, {field}) != {field}
+        for other in lines
+    )
     if text.strip(SEPARATORS) == text[0]:
-        aligned = any(
-            other is not line
-            and other.bbox.x0 < line.bbox.x0 - h
-            and abs(other.bbox.x1 - line.bbox.x1) <= 0.6 * h
-            and match_label(other, vocab) is not None
-            for other in lines
-        )
+        aligned = right_aligned or tails_column
         value_start = len(line.text)
     else:
-        aligned = any(
-            other is not line
-            and abs(other.bbox.x0 - line.bbox.x0) <= 0.6 * h
-            and (first := normalise_with_map(other.text).text.lstrip(SEPARATORS)[:1])
-            and tails.get(first, {field}) != {field}
-            for other in lines
-        )
+        aligned = tails_column  # a value glued on hides the label's right edge
         consumed = len(norm.text) - len(text) + 1
         while consumed < len(norm.text) and norm.text[consumed] in SEPARATORS:
             consumed += 1
