@@ -305,3 +305,24 @@ def test_report_consistency_without_a_test_application_form_uses_the_dossier() -
     assert statuses(same) == {Status.PASS} and "no test application form" in same[0].message
     other = run("test_report.consistency", _reports(_report(0, [1], sample="永力牌多种维生素片"), []))
     assert [f.field for f in other if f.status == Status.FAIL] == ["report_sample_name"]
+
+
+JOINT = f"{APPLICANT}、北京康元生物科技有限公司"
+
+
+def test_joint_applicants_each_name_their_own_pages_and_seals() -> None:
+    """A joint application's form names both applicants; a page that names one of them, or a seal of
+    either, agrees with the form; a near miss of one of them is still compared with that one."""
+    values = [
+        reading(F.APPLICANT_NAME, JOINT, 2),
+        reading(F.APPLICANT_NAME, "北京康元生物科技有限公司", 3, D.COVER_SHEET),
+        reading(F.APPLICANT_NAME, APPLICANT, 4, D.OTHER_TEXT, note="in running text"),
+    ]
+    d = dossier([page(i, D.OTHER_TEXT) for i in range(1, 5)], values)
+    assert statuses(run("consistency.internal", d)) == {Status.PASS}
+    values[1] = reading(F.APPLICANT_NAME, "北京康元生物技术有限公司", 3, D.COVER_SHEET)
+    found = run("consistency.internal", dossier([page(i, D.OTHER_TEXT) for i in range(1, 5)], values))
+    (fail,) = [f for f in found if f.status == Status.FAIL]
+    assert fail.expected == "北京康元生物科技有限公司" and fail.pages == [2, 3]
+    seals = _seal_dossier(seal(3, "北京康元生物科技有限公司"), form_name=JOINT)
+    assert statuses(run("applicant.matches_seal", seals)) == {Status.PASS}

@@ -9,6 +9,7 @@ from typing import ClassVar
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from filingcheck.crosscheck.applicants import joint_parts
 from filingcheck.crosscheck.base import CheckContext, register_rule
 from filingcheck.crosscheck.evidence import evidence_of, missing, seal_evidence
 from filingcheck.crosscheck.settings import CheckSettings
@@ -210,6 +211,8 @@ def _applicant_names(dossier: Dossier) -> list[FieldValue]:
         field = FieldName.APPLICANT_NAME if doc == DocType.APPLICATION_FORM else FieldName.LICENCE_NAME
         found = dossier.fields.get(field, source=Source.PAPER, document=doc)
         if found:
-            unique = {v.value: v for v in found}
+            # Joint applicants each stamp with their own seal: any of them is the applicant.
+            unique = {part.value: part for v in found for part in joint_parts(v)}
             return list(unique.values())
-    return dossier.fields.get(FieldName.APPLICANT_NAME, source=Source.ELECTRONIC)
+    electronic = dossier.fields.get(FieldName.APPLICANT_NAME, source=Source.ELECTRONIC)
+    return [part for v in electronic for part in joint_parts(v)]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from functools import partial
 from typing import ClassVar
 
+from filingcheck.crosscheck.applicants import applicant_names
 from filingcheck.crosscheck.base import CheckContext, register_rule
 from filingcheck.crosscheck.evidence import evidence_of, missing, not_applicable, page_evidence
 from filingcheck.models import (
@@ -14,29 +14,10 @@ from filingcheck.models import (
     Dossier,
     EvidenceRole,
     FieldName,
-    FieldValue,
     Finding,
     Source,
     Status,
 )
-
-# Several applicants written in one field: 甲公司、乙公司 / 甲公司；乙公司.
-_SEPARATORS = re.compile(r"[,;/、，；]|(?<=公司)(?:和|及|与)")
-_ORGANISATION = re.compile(r"(公司|研究所|研究院|中心|厂|集团|合作社|大学|学院|医院)(\(.*\))?$")
-
-
-def applicant_names(dossier: Dossier) -> tuple[list[str], list[FieldValue]]:
-    """Distinct applicants on the application form (the electronic version where paper has none)."""
-    readings = dossier.fields.get(
-        FieldName.APPLICANT_NAME, source=Source.PAPER, document=DocType.APPLICATION_FORM
-    ) or dossier.fields.get(FieldName.APPLICANT_NAME, source=Source.ELECTRONIC)
-    names: list[str] = []
-    for v in readings:
-        parts = [p for p in _SEPARATORS.split(v.value) if p]
-        if len(parts) < 2 or not all(_ORGANISATION.search(p) for p in parts):
-            parts = [v.value]
-        names += [p for p in parts if p not in names]
-    return names, readings
 
 
 @register_rule
