@@ -22,7 +22,7 @@ from filingcheck.samples.paper import resize_sheet
 from filingcheck.samples.scan import PARAMS, ScanLevel, scan
 from filingcheck.samples.stamping import StampedPage, stamp_dossier
 
-GENERATOR_VERSION = "1.0"
+GENERATOR_VERSION = "1.1"  # 1.1: landscape licence values wrap inside the frame
 # Application types the generator draws: new products (section 二) and changes (六, with a certificate).
 APPLICATION_TYPES = ("domestic_new", "domestic_change")
 

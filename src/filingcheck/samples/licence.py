@@ -185,10 +185,12 @@ def _landscape(c: Canvas, ctx: Ctx, colour: bool) -> list[StampRequest]:
     columns = (("名称", "类型", "法定代表人", "经营范围"), ("注册资本", "成立日期", "营业期限", "住所"))
     for col, labels in enumerate(columns):
         x = 24 if col == 0 else 110
+        # Values wrap before the next column, and the right column's before the frame's band.
+        width = 62 if col == 0 else 57
         y = top + 50.0
         for label in labels:
             c.spread(x, y, 19, label, 10.5, "hei")
-            lines = c.wrap(values[label], 10, 62)
+            lines = c.wrap(values[label], 10, width)
             for i, line in enumerate(lines):
                 c.text(x + 22, y + i * 4.9, line, 10, "ming")
             y += max(1, len(lines)) * 4.9 + 5
