@@ -326,3 +326,9 @@ def test_joint_applicants_each_name_their_own_pages_and_seals() -> None:
     assert fail.expected == "北京康元生物科技有限公司" and fail.pages == [2, 3]
     seals = _seal_dossier(seal(3, "北京康元生物科技有限公司"), form_name=JOINT)
     assert statuses(run("applicant.matches_seal", seals)) == {Status.PASS}
+    # One of joint applicants submitted the sample: its report is compared with that one.
+    pages = [page(i, D.TEST_REPORT) for i in range(1, 3)]
+    form = [reading(F.PRODUCT_NAME, PRODUCT, 9), reading(F.APPLICANT_NAME, JOINT, 9)]
+    form.append(reading(F.TRIAL_UNIT_NAME, "湖南博元生物科技有限公司", 9))
+    report = run("test_report.consistency", dossier(pages, form + _report(0, [1])))
+    assert statuses(report) == {Status.PASS}, [f.message for f in report]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import TypeVar
 
+from rapidfuzz import fuzz
+
 from filingcheck.models import DocType, Dossier, FieldName, FieldValue, Source
 
 # Several applicants written in one field: 甲公司、乙公司 / 甲公司；乙公司 / 甲公司和乙公司.
@@ -26,6 +28,15 @@ def joint_parts(value: FieldValue) -> list[FieldValue]:
     if len(spans) < 2 or not all(_ORGANISATION.search(value.value[a:b]) for a, b in spans):
         return [value]
     return [_slice(value, a, b) for a, b in spans]
+
+
+def nearest_applicant(value: FieldValue, other: FieldValue) -> FieldValue:
+    """The applicant of ``value`` that ``other`` should be compared with: the one nearest it when
+    ``value`` names several and ``other`` names one; ``value`` itself otherwise."""
+    parts = joint_parts(value)
+    if len(parts) < 2 or len(joint_parts(other)) > 1:
+        return value
+    return max(parts, key=lambda part: fuzz.ratio(part.value, other.value))
 
 
 def applicant_names(dossier: Dossier) -> tuple[list[str], list[FieldValue]]:

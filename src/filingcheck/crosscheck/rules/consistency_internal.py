@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rapidfuzz import fuzz
-
-from filingcheck.crosscheck.applicants import joint_parts
+from filingcheck.crosscheck.applicants import nearest_applicant
 from filingcheck.crosscheck.base import CheckContext, register_rule
 from filingcheck.crosscheck.evidence import compare_readings, evidence_of
 from filingcheck.models import (
@@ -87,13 +85,10 @@ class ConsistencyInternal:
     ) -> list[Finding]:
         out: list[Finding] = []
         agreeing: list[FieldValue] = []
-        applicants = joint_parts(reference) if name == FieldName.APPLICANT_NAME else [reference]
         for other in others:
             where = f"page {other.page} ({other.document.value}{', ' + other.note if other.note else ''})"
             # Joint applicants: a page naming one of them is compared with that one.
-            expected = reference
-            if len(applicants) > 1 and len(joint_parts(other)) == 1:
-                expected = max(applicants, key=lambda a: fuzz.ratio(a.value, other.value))
+            expected = nearest_applicant(reference, other) if name == FieldName.APPLICANT_NAME else reference
             finding = compare_readings(
                 self.id,
                 self.clause,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from filingcheck.crosscheck.applicants import nearest_applicant
 from filingcheck.crosscheck.base import CheckContext, register_rule
 from filingcheck.crosscheck.evidence import compare_readings, not_applicable
 from filingcheck.crosscheck.reports import ReportGroup, application_fields, report_groups
@@ -31,6 +32,8 @@ FALLBACK = {
     FieldName.REPORT_SUBMITTING_UNIT: (FieldName.APPLICANT_NAME,),
     FieldName.REPORT_MANUFACTURER: (FieldName.TRIAL_UNIT_NAME, FieldName.APPLICANT_NAME),
 }
+# Report fields that name the applicant (one of several, in a joint application).
+APPLICANT_FIELDS = (FieldName.REPORT_SUBMITTING_UNIT, FieldName.REPORT_MANUFACTURER)
 FALLBACK_DOCUMENTS = (DocType.APPLICATION_FORM, DocType.COVER_SHEET, DocType.TABLE_OF_CONTENTS)
 
 
@@ -66,6 +69,8 @@ class ReportConsistency:
         for name, what in FIELDS:
             found = group.first(name)
             expected = form.get(name) if form else _fallback(dossier, name)
+            if expected is not None and found is not None and name in APPLICANT_FIELDS:
+                expected = nearest_applicant(expected, found)  # one of joint applicants submits
             if found is None or expected is None:
                 side = "the report" if found is None else against
                 skipped.append(f"{what} not found on {side}")
