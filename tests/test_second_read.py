@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
 from rapidfuzz.distance import Levenshtein
@@ -100,3 +102,23 @@ def test_a_confident_misread_is_not_a_fail_when_a_second_read_disputes_it(
     assert [f.status for f in address] == [status], [f.message for f in address]
     if status is Status.UNCERTAIN:
         assert "second read" in address[0].message
+
+
+@pytest.mark.parametrize(
+    ("printed", "status"),
+    [("2010年06月15日至2022年05月02日", Status.FAIL), ("2010年06月15日至2023年05月02日", Status.UNCERTAIN)],
+)
+def test_an_expired_term_read_unsurely_is_decided_by_a_second_read(
+    tesseract, printed: str, status: Status
+) -> None:
+    """The first engine read the term as ending 2022-05-02 at confidence 0.67: a second engine that
+    reads the same end date makes the expiry a fail; one that reads another date leaves it to a person."""
+    licence_page = PageImage(page=1, image=text_page([printed], size=40, top=200), dpi=200, source="t")
+    term = reading(F.LICENCE_TERM, "2010-06-15/2022-05-02", 1, DocType.BUSINESS_LICENCE, confidence=0.67)
+    term = term.model_copy(update={"raw": printed, "bbox": BBox.of(140, 190, 140 + 42 * len(printed), 255)})
+    d = dossier([rk_page(1, DocType.BUSINESS_LICENCE)], [term], submitted=dt.date(2022, 9, 9))
+    reader = EngineBoxReader(tesseract, {1: turn_upright(licence_page, 0, 0.0)})
+    found = get_rule("licence.term_valid").check(
+        d, CheckContext(settings=CheckSettings(), second_reader=reader)
+    )
+    assert [f.status for f in found] == [status], [f.message for f in found]

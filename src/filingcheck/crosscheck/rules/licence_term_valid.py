@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import partial
 from typing import ClassVar
 
 from filingcheck.crosscheck.base import CheckContext, register_rule
-from filingcheck.crosscheck.evidence import evidence_of, missing
+from filingcheck.crosscheck.evidence import evidence_of, missing, second_read
 from filingcheck.models import (
     ApplicationType,
     DocType,
@@ -19,6 +20,7 @@ from filingcheck.models import (
     Source,
     Status,
 )
+from filingcheck.models.normalize import normalise
 
 OPEN_ENDED = ".."
 LICENCE_DOCUMENTS = (DocType.BUSINESS_LICENCE, DocType.INSTITUTION_CERTIFICATE)
@@ -33,6 +35,21 @@ def parse_interval(value: str) -> tuple[dt.date, dt.date | None] | None:
         return dt.date.fromisoformat(start), None if end == OPEN_ENDED else dt.date.fromisoformat(end)
     except ValueError:
         return None
+
+
+# A date as a licence prints it: 2022年05月02日, 2022-05-02, 2022.5.2.
+_DATE = re.compile(r"(\d{4})\D{1,2}(\d{1,2})\D{1,2}(\d{1,2})")
+
+
+def _second_dates(term: FieldValue, context: CheckContext) -> set[dt.date]:
+    """The dates a second engine reads in the term's box (empty without a second reader)."""
+    dates: set[dt.date] = set()
+    for y, m, d in _DATE.findall(normalise(second_read(term, context) or "")):
+        try:
+            dates.add(dt.date(int(y), int(m), int(d)))
+        except ValueError:
+            continue
+    return dates
 
 
 @register_rule
@@ -97,6 +114,13 @@ class LicenceTermValid:
             if end is not None and day > end
             else f"starts on {start.isoformat()}"
         )
+        boundary = end if end is not None and day > end else start
+        if term.confidence < context.settings.low_confidence and boundary in _second_dates(term, context):
+            return make(
+                status=Status.FAIL,
+                message=f"the licence term {why}: it does not cover the submission on {day.isoformat()} "
+                f"(read with confidence {term.confidence:.2f}; a second engine reads the same date)",
+            )
         if term.confidence < context.settings.low_confidence:
             return make(
                 status=Status.UNCERTAIN,
