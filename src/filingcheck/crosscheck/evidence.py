@@ -100,7 +100,10 @@ def compare_readings(
             diff=result.diff,
             message=f"{what}: identical",
         )
-    weak = min(expected.confidence, found.confidence) < context.settings.min_field_confidence
+    # A reading's own low confidence counts only where it has none per character: with them, the
+    # characters that differ say whether OCR could have made the difference (a blurred 4 elsewhere
+    # in an address does not excuse another district).
+    weak = any(_weak(v, context.settings.min_field_confidence) for v in (expected, found))
     status = Status.FAIL
     message = f"{what} differ"
     refuted = None if result.explained_by_ocr or weak else refuting_read(expected, found, context)
@@ -121,6 +124,10 @@ def compare_readings(
             why = "; ".join(result.reasons) if result.reasons else "the reading has low confidence"
             message = f"{what} differ, but OCR could explain it ({why}); a person must look"
     return make(status=status, evidence=evidence, score=result.score, diff=result.diff, message=message)
+
+
+def _weak(value: FieldValue, floor: float) -> bool:
+    return value.char_confidences is None and value.confidence < floor
 
 
 def missing(
