@@ -332,3 +332,7 @@ def test_joint_applicants_each_name_their_own_pages_and_seals() -> None:
     form.append(reading(F.TRIAL_UNIT_NAME, "湖南博元生物科技有限公司", 9))
     report = run("test_report.consistency", dossier(pages, form + _report(0, [1])))
     assert statuses(report) == {Status.PASS}, [f.message for f in report]
+    # ... and the licence is one applicant's: the lead's licence matches the lead on the form.
+    licence = [reading(F.APPLICANT_NAME, JOINT, 2), reading(F.LICENCE_NAME, APPLICANT, 5, D.BUSINESS_LICENCE)]
+    found = run("applicant.matches_licence", dossier([page(i, D.OTHER_TEXT) for i in range(1, 6)], licence))
+    assert Status.PASS in statuses(found) and Status.FAIL not in statuses(found), [f.message for f in found]

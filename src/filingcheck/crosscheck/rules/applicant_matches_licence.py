@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from filingcheck.crosscheck.applicants import nearest_applicant
 from filingcheck.crosscheck.base import CheckContext, register_rule
 from filingcheck.crosscheck.evidence import compare_readings, missing
 from filingcheck.models import ApplicationType, DocType, Dossier, FieldName, Finding, Source
@@ -61,7 +62,11 @@ class ApplicantMatchesLicence:
                     )
                 )
                 continue
+            form = forms[0]
+            if form_field == FieldName.APPLICANT_NAME:
+                # Joint applicants: the licence is one applicant's, compared with that applicant.
+                form = nearest_applicant(form, licences[0])
             findings.append(
-                compare_readings(self.id, self.clause, form_field.value, licences[0], forms[0], context, what)
+                compare_readings(self.id, self.clause, form_field.value, licences[0], form, context, what)
             )
         return findings
