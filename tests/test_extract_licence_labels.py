@@ -270,3 +270,19 @@ def test_tails_standing_in_one_column_are_labels_even_when_no_head_was_read() ->
     assert got[FieldName.LICENCE_NAME] == "上海济禾生物工程有限公司"
     assert got[FieldName.LICENCE_TYPE] == "有限责任公司(自然人独资)"
     assert got[FieldName.LICENCE_ADDRESS] == "上海市松江区锦绣北路109号"
+
+
+def test_a_speck_read_as_a_dot_after_a_value_is_not_part_of_it() -> None:
+    # Hard scans: '孟建.' and '…有限公司.'; a Latin name keeps its dot.
+    lines = [
+        ("名称", (186, 612, 260, 649)),
+        ("宁波华丰营养保健品有限公司.", (285, 611, 705, 645)),
+        ("法定代表人", (185, 817, 349, 850)),
+        ("孟建.", (374, 817, 457, 849)),
+        ("类型", (186, 676, 260, 720)),
+        ("Ningbo Huafeng Co., Ltd.", (311, 678, 705, 715)),
+    ]
+    got = {v.name: v.value for v in licence_fields(_page(lines))}
+    assert got[FieldName.LICENCE_NAME] == "宁波华丰营养保健品有限公司"
+    assert got[FieldName.LICENCE_LEGAL_REPRESENTATIVE] == "孟建"
+    assert got[FieldName.LICENCE_TYPE].endswith("Ltd.")

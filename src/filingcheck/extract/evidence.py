@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from filingcheck.extract.layout import Piece
+from filingcheck.extract.layout import Piece, value_end
 from filingcheck.models import BBox, DocType, FieldName, FieldValue, PageOcr, Source
 from filingcheck.models.normalize import normalise_with_map
 
@@ -20,6 +20,9 @@ def field_from_pieces(
     note: str | None = None,
 ) -> FieldValue | None:
     """A paper reading built from OCR pieces; boxes are mapped back to the scanned page."""
+    if pieces:
+        last = pieces[-1]
+        pieces = [*pieces[:-1], Piece(last.line, last.start, value_end(last.line.text, last.start, last.end))]
     raw = "".join(p.text for p in pieces)
     if not raw.strip():
         return None

@@ -194,9 +194,21 @@ def _continuations(
 
 
 def _trim(text: str) -> tuple[int, int]:
-    start, end = 0, len(text)
-    while start < end and text[start] in SEPARATORS:
+    start = 0
+    while start < len(text) and text[start] in SEPARATORS:
         start += 1
-    while end > start and text[end - 1] in " ":
+    return start, value_end(text, start, len(text))
+
+
+def value_end(text: str, start: int, end: int) -> int:
+    """Where a value inside ``text[start:end]`` ends: trailing spaces off, and specks read as a
+    dot after a Chinese character (a name never ends so; ``Co., Ltd.`` keeps its dot)."""
+    while end > start and (
+        text[end - 1] == " " or (text[end - 1] in ".·" and end - 2 >= start and _is_cjk(text[end - 2]))
+    ):
         end -= 1
-    return start, end
+    return end
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff"
