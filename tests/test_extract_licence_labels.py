@@ -286,3 +286,9 @@ def test_a_speck_read_as_a_dot_after_a_value_is_not_part_of_it() -> None:
     assert got[FieldName.LICENCE_NAME] == "宁波华丰营养保健品有限公司"
     assert got[FieldName.LICENCE_LEGAL_REPRESENTATIVE] == "孟建"
     assert got[FieldName.LICENCE_TYPE].endswith("Ltd.")
+
+
+def test_a_piece_of_an_office_seals_arc_is_no_authority() -> None:
+    page = _page([*READ, ("登记机关", (728, 1364, 852, 1402))])
+    fields = extract_fields([(page, DocType.BUSINESS_LICENCE)], [_seal("市场监督", (800, 1420))]).values
+    assert not [v for v in fields if v.name == FieldName.REGISTRATION_AUTHORITY]

@@ -20,6 +20,9 @@ AUTHORITY_NAME = re.compile(
 )
 # An applicant's seal on the copy (此复印件与原件一致) is never the authority's.
 COMPANY_NAME = re.compile(r"(公司|研究所|研究院|中心|厂|集团|合作社)$")
+# An office's name is a place and a body (沈阳市浑南区 + 市场监督管理局): a shorter reading is part of
+# the arc, not a name to report.
+MIN_NAME_CHARS = 6
 # A seal reading is less sure than print: the value is capped so a rule weighs it as such.
 SEAL_READING_CAP = 0.9
 
@@ -31,6 +34,7 @@ def authority_from_seals(ocr: PageOcr, document: DocType, seals: Sequence[Seal])
         for seal in seals
         if seal.page == ocr.page
         and seal.text
+        and len(normalise(seal.text)) >= MIN_NAME_CHARS
         and AUTHORITY_NAME.search(normalise(seal.text))
         and not COMPANY_NAME.search(normalise(seal.text))
     ]
