@@ -42,6 +42,7 @@ def _seal_dossier(*seals_: object, form_name: str = APPLICANT) -> object:
         ("广东嘉元生物科技有限公司", 0.99, Status.FAIL),  # clearly another company
         ("广东嘉元生物科技有限公司", 0.40, Status.UNCERTAIN),  # ... but read too badly to say so
         ("食品股份有限公", 0.99, Status.UNCERTAIN),  # part of the arc: too little to name anyone
+        ("南宁惠晟食品公司", 0.99, Status.FAIL),  # short, but a whole other name, not a piece of this one
     ],
 )
 def test_seal_text_against_the_applicant(text: str, conf: float, status: Status) -> None:

@@ -122,3 +122,18 @@ def test_an_expired_term_read_unsurely_is_decided_by_a_second_read(
         d, CheckContext(settings=CheckSettings(), second_reader=reader)
     )
     assert [f.status for f in found] == [status], [f.message for f in found]
+
+
+def test_a_garbled_second_read_disputes_nothing(tesseract) -> None:
+    """Seen in the rules benchmark: the second engine read a product-name box as 'EAEATH', which is
+    nearer the shorter of the two names by edit count alone; it must not turn a real difference
+    into 'uncertain'."""
+    form_page = PageImage(page=1, image=text_page(["EAEATH"], size=40, top=200), dpi=200, source="t")
+    form = reading(F.PRODUCT_NAME, "百航牌银杏叶胶囊", 1, DocType.APPLICATION_FORM)
+    form = form.model_copy(update={"bbox": BBox.of(140, 190, 480, 255)})
+    cover = reading(F.PRODUCT_NAME, "百航牌银杏叶粉", 2, DocType.COVER_SHEET)
+    d = dossier([rk_page(1, DocType.APPLICATION_FORM), rk_page(2, DocType.COVER_SHEET)], [form, cover])
+    reader = EngineBoxReader(tesseract, {1: turn_upright(form_page, 0, 0.0)})
+    context = CheckContext(settings=CheckSettings(), second_reader=reader)
+    found = get_rule("consistency.internal").check(d, context)
+    assert [f.status for f in found] == [Status.FAIL], [f.message for f in found]

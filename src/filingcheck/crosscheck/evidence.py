@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from filingcheck.crosscheck.base import CheckContext
@@ -62,7 +63,12 @@ def refuting_read(expected: FieldValue, found: FieldValue, context: CheckContext
         if text is None:
             continue
         again = normalise(text)
-        if Levenshtein.distance(again, other.value) < Levenshtein.distance(again, value.value):
+        # Garbage comes out nearer whichever side is shorter: the second reading must be mostly
+        # the other side's text before it can dispute the first.
+        mostly_other = fuzz.ratio(again, other.value) >= context.settings.refuting_read_ratio
+        if mostly_other and Levenshtein.distance(again, other.value) < Levenshtein.distance(
+            again, value.value
+        ):
             return side, again
     return None
 

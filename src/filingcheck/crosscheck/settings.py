@@ -29,6 +29,8 @@ class CheckSettings:
     low_confidence: float = 0.90
     # A field read under this confidence cannot carry a fail on its own.
     min_field_confidence: float = 0.60
+    # A second reading disputes a confident first one only when it is mostly the other side's text.
+    refuting_read_ratio: float = 75.0
     report_validity_years: int = 5
     seal_exempt_documents: frozenset[DocType] = field(
         default_factory=lambda: frozenset(
@@ -73,6 +75,9 @@ class CheckSettings:
     # A seal reading shorter than this share of the applicant's name is part of an arc: it can
     # say "not quite the name" (uncertain), never "another organisation" (fail).
     min_seal_read_share: float = 0.8
+    # ... when it reads as a piece of the name (rapidfuzz partial_ratio at least this): a short
+    # whole name of someone else (南宁惠晟食品有限公司 against a 14-character name) is no piece of it.
+    partial_arc_ratio: float = 70.0
     # A seal text read at least this well can carry a fail.
     min_seal_text_confidence: float = 0.80
     # Characters the seal reader may lose at either end of the arc.

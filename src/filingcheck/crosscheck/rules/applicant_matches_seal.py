@@ -61,7 +61,10 @@ def judge(read: str, name: str, confidence: float | None, settings: CheckSetting
     edits = end_trimmed_distance(read, name, settings.seal_end_slack)
     if edits == 0:
         return Status.PASS
-    if len(read) < settings.min_seal_read_share * len(name):
+    if (
+        len(read) < settings.min_seal_read_share * len(name)
+        and fuzz.partial_ratio(read, name) >= settings.partial_arc_ratio
+    ):
         return Status.UNCERTAIN  # part of the arc read ('科技有限公'): too little to name anyone
     well_read = (confidence or 0.0) >= settings.min_seal_text_confidence
     other = fuzz.ratio(read, name) < settings.other_name_ratio or edits >= settings.other_name_edits
