@@ -69,9 +69,7 @@ def _truth(truth: dict[str, Any], name: str) -> str | None:
 
 def _first(report: Report, name: str, document: str) -> str | None:
     # The paper copy: its print, or (the registration authority on a licence) its seal.
-    got = [
-        v for v in report.fields.get(name, []) if v.source in ("paper", "seal") and v.document == document
-    ]
+    got = [v for v in report.fields.get(name, []) if v.source in ("paper", "seal") and v.document == document]
     return got[0].value if got else None
 
 

@@ -71,7 +71,7 @@ class WorkerSettings(BaseSettings):
     result_backend: str | None = None
     # One task per page (a chord); false: one task reads all pages of its submission.
     page_tasks: bool = True
-    # Pool processes run at this CPU niceness (0: as started): OCR is batch work, and on a machine
+    # Pool processes run at least at this CPU niceness (0: as started): OCR is batch work, and on a machine
     # shared with `serve` the clerks' and reviewers' requests must not wait behind it.
     worker_nice: int = Field(default=10, ge=0, le=19)
 
@@ -166,8 +166,10 @@ def state() -> WorkerState:
 @worker_process_init.connect  # type: ignore[untyped-decorator]
 def _init_worker_process(**_: Any) -> None:
     nice = WorkerSettings().worker_nice
-    if nice:
-        os.nice(nice)
+    current = os.getpriority(os.PRIO_PROCESS, 0)
+    if nice > current:
+        # A level, not a step: a worker started niced already is not pushed further down.
+        os.setpriority(os.PRIO_PROCESS, 0, nice)
     _STATE["state"] = build_state()
     log.info("filingcheck worker process ready")
 
