@@ -66,9 +66,8 @@ def refuting_read(expected: FieldValue, found: FieldValue, context: CheckContext
         # Garbage comes out nearer whichever side is shorter: the second reading must be mostly
         # the other side's text before it can dispute the first.
         mostly_other = fuzz.ratio(again, other.value) >= context.settings.refuting_read_ratio
-        if mostly_other and Levenshtein.distance(again, other.value) < Levenshtein.distance(
-            again, value.value
-        ):
+        nearer = Levenshtein.distance(again, other.value) < Levenshtein.distance(again, value.value)
+        if mostly_other and nearer:
             return side, again
     return None
 
