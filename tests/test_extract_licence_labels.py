@@ -292,3 +292,13 @@ def test_a_piece_of_an_office_seals_arc_is_no_authority() -> None:
     page = _page([*READ, ("登记机关", (728, 1364, 852, 1402))])
     fields = extract_fields([(page, DocType.BUSINESS_LICENCE)], [_seal("市场监督", (800, 1420))]).values
     assert not [v for v in fields if v.name == FieldName.REGISTRATION_AUTHORITY]
+
+
+def test_a_scrap_read_as_the_printed_authority_gives_way_to_the_seal() -> None:
+    # Seed 9007 (hard): one seal character over the 登记机关 label was read as its value, '华'.
+    page = _page([*READ, ("登记机关华", (728, 1364, 900, 1402))])
+    fields = extract_fields(
+        [(page, DocType.BUSINESS_LICENCE)], [_seal("金华市婺城区工商行政管理局", (800, 1420))]
+    )
+    got = [(v.value, v.source) for v in fields.values if v.name == FieldName.REGISTRATION_AUTHORITY]
+    assert got == [("金华市婺城区工商行政管理局", Source.SEAL)]

@@ -60,6 +60,15 @@ def authority_from_seals(ocr: PageOcr, document: DocType, seals: Sequence[Seal])
     )
 
 
+def with_authority(read: list[FieldValue], sealed: FieldValue | None) -> list[FieldValue]:
+    """A licence's readings with the authority off its seal where print gave none, or gave only a
+    scrap (the seal's characters over the label read as a value: ``华``)."""
+    printed = [v for v in read if v.name == FieldName.REGISTRATION_AUTHORITY]
+    if sealed is None or any(len(v.value) >= MIN_NAME_CHARS for v in printed):
+        return read
+    return [v for v in read if v.name != FieldName.REGISTRATION_AUTHORITY] + [sealed]
+
+
 def _label_line(lines: Sequence[OcrLine]) -> OcrLine | None:
     labels = LICENCE_LABELS[FieldName.REGISTRATION_AUTHORITY]
     return next((line for line in lines if is_label_line(line, labels)), None)

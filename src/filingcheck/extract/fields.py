@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from filingcheck.extract.addresses import repair_address
-from filingcheck.extract.authority import authority_from_seals
+from filingcheck.extract.authority import authority_from_seals, with_authority
 from filingcheck.extract.cover import cover_sheet_fields
 from filingcheck.extract.form import application_form_fields, labelled_fields
 from filingcheck.extract.formula import formula_lines
@@ -17,7 +17,7 @@ from filingcheck.extract.mentions import running_text_mentions
 from filingcheck.extract.reports import test_application_fields, test_report_fields
 from filingcheck.extract.resubmission import resubmission_reasons
 from filingcheck.extract.toc import form_attachment_items, toc_fields
-from filingcheck.models import DocType, FieldName, FieldSet, FieldValue, PageOcr, Seal
+from filingcheck.models import DocType, FieldSet, FieldValue, PageOcr, Seal
 
 Reader = Callable[[PageOcr], list[FieldValue]]
 
@@ -66,12 +66,9 @@ def extract_fields(pages: Sequence[tuple[PageOcr, DocType]], seals: Sequence[Sea
         reader = READERS.get(doc_type)
         if reader is not None:
             read = [repair_address(value) for value in reader(ocr)]
+            if doc_type in LICENCE_PAGES:
+                read = with_authority(read, authority_from_seals(ocr, doc_type, seals))
             values.extend(read)
-            if doc_type in LICENCE_PAGES and not any(
-                v.name == FieldName.REGISTRATION_AUTHORITY for v in read
-            ):
-                authority = authority_from_seals(ocr, doc_type, seals)
-                values.extend([authority] if authority else [])
         if doc_type in REASON_PAGES:
             values.extend(resubmission_reasons(ocr, doc_type))
         if doc_type in HEADED_PAGES:
