@@ -126,33 +126,39 @@ def match_lost_head(
     ):
         return None  # a head was read: the split-label reader's case, or not a label at all
     field = next(iter(fields))
-    # Spread labels end at their column's right edge, and their tails start at one x.
-    right_aligned = any(
-        other is not line
-        and other.bbox.x0 < line.bbox.x0 - h
-        and abs(other.bbox.x1 - line.bbox.x1) <= 0.6 * h
-        and match_label(other, vocab) is not None
-        for other in lines
-    )
-    tails_column = any(
+    alone = text.strip(SEPARATORS) == text[0]
+    # Spread labels end at their column's right edge, and their tails start at one x; a value glued
+    # on hides the label's right edge, so only the tails' column can say.
+    in_tails_column = any(
         other is not line
         and abs(other.bbox.x0 - line.bbox.x0) <= 0.6 * h
         and (first := normalise_with_map(other.text).text.lstrip(SEPARATORS)[:1])
         and tails.get(first, {field}) != {field}
         for other in lines
     )
-    if text.strip(SEPARATORS) == text[0]:
-        aligned = right_aligned or tails_column
+    if not in_tails_column and not (alone and _right_aligned_with_a_label(line, lines, vocab)):
+        return None
+    if alone:
         value_start = len(line.text)
     else:
-        aligned = tails_column  # a value glued on hides the label's right edge
         consumed = len(norm.text) - len(text) + 1
         while consumed < len(norm.text) and norm.text[consumed] in SEPARATORS:
             consumed += 1
         value_start = norm.index[consumed] if consumed < len(norm.index) else len(line.text)
-    if not aligned:
-        return None
     return LabelMatch(field=field, label=text[0], score=50.0, value_start=value_start, lost="first")
+
+
+def _right_aligned_with_a_label(
+    line: OcrLine, lines: Sequence[OcrLine], vocab: Mapping[FieldName, Sequence[str]]
+) -> bool:
+    h = line.bbox.height
+    return any(
+        other is not line
+        and other.bbox.x0 < line.bbox.x0 - h
+        and abs(other.bbox.x1 - line.bbox.x1) <= 0.6 * h
+        and match_label(other, vocab) is not None
+        for other in lines
+    )
 
 
 def _two_character_tails(vocab: Mapping[FieldName, Sequence[str]]) -> dict[str, set[FieldName]]:
