@@ -8,15 +8,17 @@ from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
 from filingcheck.crosscheck.settings import CheckSettings
-from filingcheck.models import ApplicationType, BoxReader, Dossier, Finding
+from filingcheck.models import ApplicationType, BoxReader, Dossier, Finding, SealTextScorer
 
 
 @dataclass(frozen=True)
 class CheckContext:
-    """Settings, plus a second reader for disputed boxes where the pipeline provides one."""
+    """Settings, plus what the pipeline provides to settle disputed readings: a second reader
+    for boxes and a scorer of names against seal impressions."""
 
     settings: CheckSettings
     second_reader: BoxReader | None = None
+    seal_scorer: SealTextScorer | None = None
 
 
 class Rule(Protocol):

@@ -5,7 +5,17 @@ from filingcheck.models.errors import InputError, ProcessingError, Stage
 from filingcheck.models.fields import FieldName, FieldSet, FieldValue, Source
 from filingcheck.models.findings import DiffOp, Evidence, EvidenceRole, Finding, Status
 from filingcheck.models.geometry import Affine, BBox
-from filingcheck.models.ocr import BoxReader, EngineInfo, OcrChar, OcrLine, PageOcr, PageReading
+from filingcheck.models.ocr import (
+    BoxReader,
+    CharSupport,
+    EngineInfo,
+    OcrChar,
+    OcrLine,
+    PageOcr,
+    PageReading,
+    SealTextScorer,
+    TextSupport,
+)
 from filingcheck.models.pages import DocType, PageFacts, PageImage, PageInfo, TextSource, UprightPage
 from filingcheck.models.report import SCHEMA_VERSION, InputFile, Report, Verdict, verdict_of
 from filingcheck.models.seals import PageEdge, Seal, SealInk, SealKind, StraddleSeal
@@ -17,6 +27,7 @@ __all__ = [
     "ApplicationType",
     "BBox",
     "BoxReader",
+    "CharSupport",
     "DiffOp",
     "DocType",
     "Dossier",
@@ -42,12 +53,14 @@ __all__ = [
     "Seal",
     "SealInk",
     "SealKind",
+    "SealTextScorer",
     "Source",
     "Stage",
     "Status",
     "StraddleSeal",
     "Submission",
     "TextSource",
+    "TextSupport",
     "UprightPage",
     "Verdict",
     "verdict_of",

@@ -6,12 +6,14 @@ Boxes here are in the *upright* page frame that the engine read (after rotation 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from filingcheck.models.geometry import Affine, BBox
 from filingcheck.models.grid import TableGrid
+from filingcheck.models.seals import Seal
 
 
 class OcrChar(BaseModel):
@@ -40,6 +42,37 @@ class OcrLine(BaseModel):
         if len(self.chars) == len(self.text):
             return [c.confidence for c in self.chars]
         return [self.confidence] * len(self.text)
+
+
+class CharSupport(BaseModel):
+    """How strongly a recogniser's frames support one expected character, and what it read there."""
+
+    model_config = ConfigDict(frozen=True)
+
+    char: str
+    probability: float = Field(ge=0.0, le=1.0)
+    read: str = ""
+    # What several impressions of one stamp say together of this place (None: not asked).
+    joint: float | None = None
+
+
+class TextSupport(BaseModel):
+    """How well an image supports an expected text (CTC alignment of that text to the frames).
+
+    ``before``/``after``: what the recogniser read outside the aligned text; ``log_ratio``: the
+    aligned text's log-probability against the best path over the same frames (0: the same).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    chars: list[CharSupport]
+    before: str = ""
+    after: str = ""
+    log_ratio: float = 0.0
+
+    def weakest(self) -> float:
+        return min(c.probability for c in self.chars)
 
 
 class EngineInfo(BaseModel):
@@ -81,6 +114,14 @@ class BoxReader(Protocol):
     """
 
     def read_box(self, page: int, bbox: BBox, alphabet: str | None = None) -> OcrLine | None: ...
+
+
+class SealTextScorer(Protocol):
+    """Scores a text against seals' own titles, as the recogniser that read them saw them: do
+    these impressions (of one stamp) support reading ``text``? One answer per seal, ``None``
+    where a seal's title cannot be scored; characters carry the impressions' ``joint`` view."""
+
+    def impressions_support(self, seals: Sequence[Seal], text: str) -> list[TextSupport | None]: ...
 
 
 class PageReading(BaseModel):

@@ -34,6 +34,8 @@ from filingcheck.models import (
 )
 from filingcheck.ocr import (
     EngineBoxReader,
+    EngineSealScorer,
+    LineScorer,
     RasterSettings,
     build_engine,
     count_pages,
@@ -125,8 +127,11 @@ def process_submission(
         has_electronic=has_electronic,
     )
     second = build_engine(settings.second_engine, settings.ocr) if settings.second_engine else None
+    scans = PageImages(sources, settings.raster)
     context = CheckContext(
-        settings=settings.checks, second_reader=EngineBoxReader(second, uprights) if second else None
+        settings=settings.checks,
+        second_reader=EngineBoxReader(second, uprights) if second else None,
+        seal_scorer=EngineSealScorer(engine, scans) if isinstance(engine, LineScorer) else None,
     )
     findings = run_checks(dossier, context)
     timings["checks"] = round(time.perf_counter() - started, 3)
@@ -148,7 +153,7 @@ def process_submission(
         engines=engines,
         timings=timings,
     )
-    return Result(report=report, page_images=PageImages(sources, settings.raster))
+    return Result(report=report, page_images=scans)
 
 
 def page_sources(paths: list[Path]) -> dict[int, tuple[Path, int]]:

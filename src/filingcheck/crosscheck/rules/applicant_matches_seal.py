@@ -12,6 +12,7 @@ from rapidfuzz.distance import Levenshtein
 from filingcheck.crosscheck.applicants import joint_parts
 from filingcheck.crosscheck.base import CheckContext, register_rule
 from filingcheck.crosscheck.evidence import evidence_of, missing, seal_evidence
+from filingcheck.crosscheck.seal_impressions import read_together
 from filingcheck.crosscheck.settings import CheckSettings
 from filingcheck.models import (
     ApplicationType,
@@ -108,8 +109,21 @@ class ApplicantMatchesSeal:
         noisy = 0
         per_page: dict[int, list[tuple[Status, Seal]]] = defaultdict(list)
         reads = [seal_name(seal.text or "") for _, _, seal in judged]
-        for index, (status, edits, seal) in enumerate(judged):
-            if exact and status == Status.UNCERTAIN and edits <= settings.seal_noise_edits:
+        # Where none does, what the impressions show together at each misread place decides.
+        excused = [
+            exact and status == Status.UNCERTAIN and edits <= settings.seal_noise_edits
+            for status, edits, _ in judged
+        ]
+        together = read_together(
+            [
+                (Status.PASS if ok else status, seal, read)
+                for (status, _, seal), read, ok in zip(judged, reads, excused, strict=True)
+            ],
+            names,
+            context,
+        )
+        for index, (status, _, seal) in enumerate(judged):
+            if excused[index] or index in together:
                 status, noisy = Status.PASS, noisy + 1
             elif status == Status.FAIL and _outvoted(index, reads, names, settings):
                 status = Status.UNCERTAIN
@@ -135,8 +149,8 @@ class ApplicantMatchesSeal:
                 message = f"the applicant's seal reads {expected.value} on {len(pages)} page(s)"
                 if noisy:
                     message += (
-                        f" ({noisy} impression(s) read one character off, where other impressions of the "
-                        "same seal read the name exactly)"
+                        f" ({noisy} impression(s) read one character off, where the other impressions of "
+                        "the same seal show the name's character)"
                     )
             elif status == Status.FAIL:
                 message = f"seals read {shown}: another organisation than the applicant {expected.value}"

@@ -2,6 +2,7 @@
 
 from filingcheck.ocr.engines import rapid, tesseract
 from filingcheck.ocr.engines.base import (
+    LineScorer,
     OcrEngine,
     OcrSettings,
     UnknownEngineError,
@@ -11,6 +12,7 @@ from filingcheck.ocr.engines.base import (
 )
 
 __all__ = [
+    "LineScorer",
     "OcrEngine",
     "OcrSettings",
     "UnknownEngineError",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -57,6 +57,14 @@ class OcrEngine(Protocol):
         be held to it; others read as usual and leave the filtering to the caller.
         """
         ...
+
+
+@runtime_checkable
+class LineScorer(Protocol):
+    """An engine whose recogniser exposes its frame probabilities (CTC), so that an expected text
+    can be scored against a line image (``ocr.ctc.text_support``)."""
+
+    def line_probabilities(self, image: np.ndarray) -> tuple[np.ndarray, list[str]] | None: ...
 
 
 EngineFactory = Callable[[OcrSettings], OcrEngine]

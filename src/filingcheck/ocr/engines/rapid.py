@@ -85,6 +85,19 @@ class RapidOcrEngine:
         h, w = image.shape[:2]
         return OcrLine(text=text, bbox=BBox(x0=0, y0=0, x1=w, y1=h), confidence=_clamp(result.scores[0]))
 
+    def line_probabilities(self, image: np.ndarray) -> tuple[np.ndarray, list[str]] | None:
+        """The recogniser's class probabilities per frame for one line (frames × classes, class 0
+        the CTC blank) and the class alphabet: what ``read_line`` decodes greedily."""
+        if image.size == 0:
+            return None
+        recogniser: Any = self._ocr._load_rec_model()  # type: ignore[no-untyped-call]
+        prepared, _ = self._ocr.preprocess_img(self._ocr.load_img(image))
+        _, height, width = recogniser.rec_image_shape[:3]
+        h, w = prepared.shape[:2]
+        normed = recogniser.resize_norm_img(prepared, max(width / height, w / max(1, h)))
+        probs = recogniser.session(normed[np.newaxis].astype(np.float32))
+        return np.asarray(probs[0], dtype=np.float64), list(recogniser.postprocess_op.character)
+
     def _size_detector_for(self, image: np.ndarray) -> None:
         """Scale the detector input by the image's long side, not rapidocr's short side.
 

@@ -73,7 +73,7 @@ def read_seal_text(page_image: np.ndarray, seal: Seal, engine: Any) -> Seal:
         return seal.model_copy(update={"text": line.text, "text_confidence": line.confidence})
     edge = ring_inner_edge(ink, ell)
     arcs = _find_title(ink, ell, edge)
-    title = _read(engine, unwrap(ink, ell, _title_band(edge), arcs.start, arcs.end, _STRIP_H))
+    title = _read(engine, _title_strip(ink, ell, arcs))
     number = _read_number(engine, ink, ell, arcs)
     centre = _read_centre(engine, _upright(ink, ell, seal.kind, arcs, edge), ell, edge)
     return seal.model_copy(
@@ -84,6 +84,26 @@ def read_seal_text(page_image: np.ndarray, seal: Seal, engine: Any) -> Seal:
             "security_number": number,
         }
     )
+
+
+def title_strip(page_image: np.ndarray, seal: Seal) -> np.ndarray | None:
+    """The seal's name as the recogniser is shown it: the title arc unwrapped into one padded,
+    level BGR line (a square seal's characters side by side); None for slices and blank seals."""
+    if seal.kind is SealKind.STRADDLE_SLICE:
+        return None
+    crop, ell = _crop(page_image, seal)
+    if crop.size == 0:
+        return None
+    ink = ink_image(crop, grey_ink=seal.ink is SealInk.GREY)
+    if seal.kind is SealKind.SQUARE:
+        strip = _square_strip(ink, ell)
+    else:
+        strip = _title_strip(ink, ell, _find_title(ink, ell, ring_inner_edge(ink, ell)))
+    return _line_image(strip)
+
+
+def _title_strip(ink: np.ndarray, ell: Ellipse, arcs: _Arcs) -> np.ndarray:
+    return unwrap(ink, ell, _title_band(arcs.edge), arcs.start, arcs.end, _STRIP_H)
 
 
 def _crop(image: np.ndarray, seal: Seal) -> tuple[np.ndarray, Ellipse]:
@@ -105,10 +125,18 @@ def _crop(image: np.ndarray, seal: Seal) -> tuple[np.ndarray, Ellipse]:
     return crop, Ellipse(ell.cx - cx0, ell.cy - cy0, ell.a, ell.b, ell.angle)
 
 
-def _read(engine: LineReader, strip: np.ndarray | None) -> OcrLine | None:
+def _line_image(strip: np.ndarray | None) -> np.ndarray | None:
+    """A grey strip padded and in BGR, as read; None where it holds no ink."""
     if strip is None or strip.size == 0 or strip.min() > 160:
         return None
-    line: OcrLine | None = engine.read_line(cv2.cvtColor(pad_strip(strip), cv2.COLOR_GRAY2BGR))
+    return cv2.cvtColor(pad_strip(strip), cv2.COLOR_GRAY2BGR)
+
+
+def _read(engine: LineReader, strip: np.ndarray | None) -> OcrLine | None:
+    image = _line_image(strip)
+    if image is None:
+        return None
+    line: OcrLine | None = engine.read_line(image)
     if line is None:
         return None
     # Bits of the ring read as quotes and strokes; seal text holds none of them.
