@@ -56,7 +56,12 @@ def authority_from_seals(ocr: PageOcr, document: DocType, seals: Sequence[Seal])
         page=seal.page,
         bbox=seal.bbox,
         confidence=round(min(seal.text_confidence or 0.0, SEAL_READING_CAP), 4),
-        note="read from the registration authority's seal (the licence prints no name)",
+        note="read from the registration authority's seal (the licence prints no name)"
+        + (
+            f"; read freely as {seal.text_read}, held to the table of real authorities"
+            if seal.text_read
+            else ""
+        ),
     )
 
 

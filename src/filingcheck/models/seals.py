@@ -52,6 +52,8 @@ class Seal(BaseModel):
     ink: SealInk = SealInk.RED
     confidence: float = Field(default=0.0, ge=0.0, le=1.0)
     text: str | None = None
+    # What the recogniser read freely, where ``text`` was held to a list of real names (an office).
+    text_read: str | None = None
     centre_text: str | None = None
     security_number: str | None = None
     text_confidence: float | None = None

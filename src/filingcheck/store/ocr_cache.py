@@ -18,7 +18,7 @@ from filingcheck.models import PageFacts, PageReading, Seal
 log = logging.getLogger(__name__)
 # Part of every seal key: bump it when what is cached for seals (or how it is made) changes,
 # so entries of an older release are never read as current ones.
-SEALS_VERSION = "seals-v2"
+SEALS_VERSION = "seals-v3"
 FACTS_VERSION = "facts-v1"
 
 

@@ -11,6 +11,8 @@ import cv2
 import numpy as np
 
 from filingcheck.models import OcrLine, Seal, SealInk, SealKind
+from filingcheck.ocr.engines.base import LineScorer
+from filingcheck.ocr.seals.authorities import HeldReading, held_to_authorities
 from filingcheck.ocr.seals.centre import centre_line_turn
 from filingcheck.ocr.seals.ink import ink_image
 from filingcheck.ocr.seals.shapes import Ellipse
@@ -73,17 +75,29 @@ def read_seal_text(page_image: np.ndarray, seal: Seal, engine: Any) -> Seal:
         return seal.model_copy(update={"text": line.text, "text_confidence": line.confidence})
     edge = ring_inner_edge(ink, ell)
     arcs = _find_title(ink, ell, edge)
-    title = _read(engine, _title_strip(ink, ell, arcs))
+    strip = _line_image(_title_strip(ink, ell, arcs))
+    title = _read_image(engine, strip)
     number = _read_number(engine, ink, ell, arcs)
     centre = _read_centre(engine, _upright(ink, ell, seal.kind, arcs, edge), ell, edge)
-    return seal.model_copy(
-        update={
-            "text": _title_text(title.text, number) if title else None,
-            "text_confidence": title.confidence if title else None,
-            "centre_text": centre,
-            "security_number": number,
-        }
-    )
+    text = _title_text(title.text, number) if title else None
+    update: dict[str, object] = {
+        "text": text,
+        "text_confidence": title.confidence if title else None,
+        "centre_text": centre,
+        "security_number": number,
+    }
+    held = _held(engine, strip, text)
+    if held is not None and held.text != text:
+        update |= {"text": held.text, "text_read": text, "text_confidence": round(held.confidence, 4)}
+    return seal.model_copy(update=update)
+
+
+def _held(engine: Any, strip: np.ndarray | None, text: str | None) -> HeldReading | None:
+    """An office's seal held to the real authorities, where the engine shows its frames."""
+    if strip is None or not text or not isinstance(engine, LineScorer):
+        return None
+    scored = engine.line_probabilities(strip)
+    return None if scored is None else held_to_authorities(text, *scored)
 
 
 def title_strip(page_image: np.ndarray, seal: Seal) -> np.ndarray | None:
@@ -133,7 +147,10 @@ def _line_image(strip: np.ndarray | None) -> np.ndarray | None:
 
 
 def _read(engine: LineReader, strip: np.ndarray | None) -> OcrLine | None:
-    image = _line_image(strip)
+    return _read_image(engine, _line_image(strip))
+
+
+def _read_image(engine: LineReader, image: np.ndarray | None) -> OcrLine | None:
     if image is None:
         return None
     line: OcrLine | None = engine.read_line(image)

