@@ -9,10 +9,10 @@ from typing import TypeVar
 from rapidfuzz import fuzz
 
 from filingcheck.models import DocType, Dossier, FieldName, FieldValue, Source
+from filingcheck.models.organisations import ORGANISATION_NAME
 
 # Several applicants written in one field: 甲公司、乙公司 / 甲公司；乙公司 / 甲公司和乙公司.
 _SEPARATORS = re.compile(r"[,;/、，；]|(?<=公司)(?:和|及|与)")
-_ORGANISATION = re.compile(r"(公司|研究所|研究院|中心|厂|集团|合作社|大学|学院|医院)(\(.*\))?$")
 T = TypeVar("T")
 
 
@@ -25,7 +25,7 @@ def joint_parts(value: FieldValue) -> list[FieldValue]:
         start = sep.end()
     spans.append((start, len(value.value)))
     spans = [(a, b) for a, b in spans if b > a]
-    if len(spans) < 2 or not all(_ORGANISATION.search(value.value[a:b]) for a, b in spans):
+    if len(spans) < 2 or not all(ORGANISATION_NAME.search(value.value[a:b]) for a, b in spans):
         return [value]
     return [_slice(value, a, b) for a, b in spans]
 

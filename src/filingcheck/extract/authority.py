@@ -12,14 +12,13 @@ from filingcheck.extract.labels import LICENCE_LABELS
 from filingcheck.extract.layout import is_label_line
 from filingcheck.models import DocType, FieldName, FieldValue, OcrLine, PageOcr, Seal, Source
 from filingcheck.models.normalize import normalise
+from filingcheck.models.organisations import ORGANISATION_NAME
 
 # What an office's name looks like: the body's kind, or how an office's name ends.
 AUTHORITY_NAME = re.compile(
     r"(市场监督|工商行政|食品药品监督|行政审批|事业单位登记|机构编制|公安)"
     r"|(局|委员会|办公室|厅)$"
 )
-# An applicant's seal on the copy (此复印件与原件一致) is never the authority's.
-COMPANY_NAME = re.compile(r"(公司|研究所|研究院|中心|厂|集团|合作社)$")
 # An office's name is a place and a body (沈阳市浑南区 + 市场监督管理局): a shorter reading is part of
 # the arc, not a name to report.
 MIN_NAME_CHARS = 6
@@ -36,7 +35,8 @@ def authority_from_seals(ocr: PageOcr, document: DocType, seals: Sequence[Seal])
         and seal.text
         and len(normalise(seal.text)) >= MIN_NAME_CHARS
         and AUTHORITY_NAME.search(normalise(seal.text))
-        and not COMPANY_NAME.search(normalise(seal.text))
+        # An applicant's seal on the copy (此复印件与原件一致) is never the authority's.
+        and not ORGANISATION_NAME.search(normalise(seal.text))
     ]
     if not offices:
         return None

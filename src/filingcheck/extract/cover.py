@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TypeVar
 
 from filingcheck.extract.evidence import field_from_pieces
-from filingcheck.extract.form import COMPANY_SUFFIX, PRODUCT_SUFFIX, labelled_fields
+from filingcheck.extract.form import PRODUCT_SUFFIX, labelled_fields
 from filingcheck.extract.labels import COVER_LABELS
 from filingcheck.extract.layout import Piece, match_label
 from filingcheck.extract.numbering import split_numbered
 from filingcheck.models import DocType, FieldName, FieldValue, OcrLine, PageOcr
 from filingcheck.models.normalize import normalise
+from filingcheck.models.organisations import ORGANISATION_NAME
 
 T = TypeVar("T")
 # Where the notice puts the item name: the top right of the sheet.
@@ -29,7 +30,7 @@ def cover_sheet_fields(ocr: PageOcr) -> list[FieldValue]:
         if line in corner or match_label(line, COVER_LABELS) is not None:
             continue
         text = line.text.strip()
-        if FieldName.APPLICANT_NAME not in have and COMPANY_SUFFIX.search(text):
+        if FieldName.APPLICANT_NAME not in have and ORGANISATION_NAME.search(text):
             name = FieldName.APPLICANT_NAME
         elif FieldName.PRODUCT_NAME not in have and PRODUCT_SUFFIX.search(text):
             name = FieldName.PRODUCT_NAME

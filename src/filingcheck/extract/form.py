@@ -18,7 +18,6 @@ from filingcheck.extract.spread_labels import (
 )
 from filingcheck.models import DocType, FieldName, FieldValue, PageOcr
 
-COMPANY_SUFFIX = re.compile(r"(公司|研究所|研究院|中心|厂|集团|合作社|大学|学院|医院)(\(.*\))?$")
 PRODUCT_SUFFIX = re.compile(r"(胶囊|软胶囊|片|咀嚼片|含片|口服液|颗粒|粉|茶|饮料|酒|丸|膏|糖果|冲剂|滴剂)$")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import partial
 from typing import ClassVar
 
@@ -20,9 +19,8 @@ from filingcheck.models import (
     Source,
     Status,
 )
-from filingcheck.models.normalize import normalise
+from filingcheck.models.dates import OPEN_ENDED, find_dates
 
-OPEN_ENDED = ".."
 LICENCE_DOCUMENTS = (DocType.BUSINESS_LICENCE, DocType.INSTITUTION_CERTIFICATE)
 
 
@@ -37,19 +35,9 @@ def parse_interval(value: str) -> tuple[dt.date, dt.date | None] | None:
         return None
 
 
-# A date as a licence prints it: 2022年05月02日, 2022-05-02, 2022.5.2.
-_DATE = re.compile(r"(\d{4})\D{1,2}(\d{1,2})\D{1,2}(\d{1,2})")
-
-
 def _second_dates(term: FieldValue, context: CheckContext) -> set[dt.date]:
     """The dates a second engine reads in the term's box (empty without a second reader)."""
-    dates: set[dt.date] = set()
-    for y, m, d in _DATE.findall(normalise(second_read(term, context) or "")):
-        try:
-            dates.add(dt.date(int(y), int(m), int(d)))
-        except ValueError:
-            continue
-    return dates
+    return set(find_dates(second_read(term, context) or ""))
 
 
 @register_rule
