@@ -98,8 +98,9 @@ def support(places: list[tuple[str, str, float]], before: str = "", after: str =
     [
         ([("合", "台", 0.9), ("肥", "肥", 1.0)], "", "", True),  # one glyph misread, the others show it
         ([("合", "", 0.9), ("肥", "肥", 1.0)], "", "12", True),  # not read here; digits past the end
-        ([("合", "台", 0.3), ("肥", "肥", 1.0)], "", "", False),  # the impressions do not show it
-        ([("合", "台", 0.9), ("肥", "加", 0.9)], "", "", False),  # two places off: more than noise
+        ([("合", "台", 0.6), ("肥", "肥", 1.0)], "", "", False),  # the impressions do not show it clearly
+        ([("合", "台", 0.95), ("肥", "加", 0.95)], "", "", True),  # two places, both shown by the others
+        ([("合", "台", 0.95), ("肥", "加", 0.95), ("市", "巾", 0.95)], "", "", False),  # three: too many
         ([("合", "台口", 0.9), ("肥", "肥", 1.0)], "", "", False),  # a glyph more than the name has
         ([("合", "合", 1.0), ("肥", "肥", 1.0)], "北京分", "", False),  # more name before it
     ],

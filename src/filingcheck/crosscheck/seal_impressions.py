@@ -8,9 +8,11 @@ of every impression aligned to the applicant's name, ``SealTextScorer``), the pl
 impression departs from the name are decided by what all impressions show there.
 
 An impression is taken as the applicant's stamp only where it departs from the name in at most
-``seal_noise_edits`` places, each one glyph read for another (or not read), and the impressions
+``max_joint_places`` places, each one glyph read for another (or not read), and the impressions
 together give the name's character at least ``min_joint_share`` there. A stamp of another name
-shows its own glyph in every impression, and is not excused: its places stay disputed.
+shows its own glyph in every impression, and is not excused: its places stay disputed. Nor is a
+glyph the recogniser takes for another in every impression (宇 read 字 throughout): the
+impressions together then side with the other glyph, and the seal stays uncertain.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def read_together(
 def shows_name(support: TextSupport, settings: CheckSettings) -> bool:
     """Whether one impression, helped by the others at the places it misread, shows the name."""
     off = [c for c in support.chars if c.read != c.char]
-    if len(off) > settings.seal_noise_edits:
+    if len(off) > settings.max_joint_places:
         return False
     if any(len(c.read) > 1 or c.joint is None or c.joint < settings.min_joint_share for c in off):
         return False

@@ -89,10 +89,12 @@ class CheckSettings:
     # The applicant stamps one seal throughout: where other impressions read the name exactly, an
     # impression read with this many characters off is that seal read with noise.
     seal_noise_edits: int = 1
-    # Impressions read together (crosscheck/seal_impressions.py): at a place where one impression
-    # misread the name, the share all impressions' frames give the name's character must be at
-    # least this; at most this many impressions are scored (each costs one recogniser pass).
-    min_joint_share: float = 0.5
+    # Impressions read together (crosscheck/seal_impressions.py): an impression may depart from the
+    # name in at most ``max_joint_places`` places, where the share all impressions' frames give the
+    # name's character is at least ``min_joint_share``; at most ``max_joint_impressions`` are
+    # scored (each costs one recogniser pass).
+    max_joint_places: int = 2
+    min_joint_share: float = 0.9
     max_joint_impressions: int = 24
 
     # 一(八) a repeated application's notice stands in front: within the first pages.
