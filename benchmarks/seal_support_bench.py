@@ -118,6 +118,32 @@ def main() -> None:
                         )
             print(f"dossier {i + 1}/{args.dossiers}: {len(rows)} rows", file=sys.stderr)
     args.json.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
+    print("\n".join(table(rows)))
+
+
+def table(rows: list[dict[str, object]]) -> list[str]:
+    """Per kind of name tried: the weakest character's support (quantiles), the median log ratio
+    against the free reading, and how many names have every character at 0.5 or more."""
+    groups: dict[str, list[dict[str, object]]] = {}
+    for row in rows:
+        kind = str(row["candidate"])
+        if kind == "true":
+            kind += " (read exactly)" if row["read_exact"] else " (misread)"
+        if row.get("weakest") is not None:
+            groups.setdefault(kind, []).append(row)
+    out = [
+        "| name tried | n | weakest character: p10 / median / p90 / max | median log ratio | all ≥ 0.5 |",
+        "|---|---|---|---|---|",
+    ]
+    for kind, group in sorted(groups.items()):
+        weakest = sorted(float(r["weakest"]) for r in group)  # type: ignore[arg-type]
+        ratios = sorted(float(r["log_ratio"]) for r in group)  # type: ignore[arg-type]
+        q = [weakest[int(p * (len(weakest) - 1))] for p in (0.1, 0.5, 0.9)]
+        out.append(
+            f"| {kind} | {len(group)} | {q[0]:.4f} / {q[1]:.4f} / {q[2]:.4f} / {weakest[-1]:.4f} | "
+            f"{ratios[len(ratios) // 2]:.1f} | {sum(w >= 0.5 for w in weakest)} |"
+        )
+    return out
 
 
 if __name__ == "__main__":

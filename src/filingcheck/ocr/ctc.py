@@ -1,8 +1,9 @@
 """How well a CTC recogniser's output supports a given text (lexicon-held reading).
 
 A recogniser's best path is one reading of a line; the per-frame probabilities say more: where
-it read 台 with 0.6 it may have given 合 0.3. Crosscheck knows which text a seal *should* read
-(the applicant's name) and asks whether the image supports that text, character by character.
+it read 台 with 0.6 it may have given 合 0.3. Where the text a seal *should* read is known (the
+applicant's name) or is one of a list (the real registration authorities), the question is
+whether the image supports that text, character by character.
 
 The expected text is aligned to the frames by Viterbi over the usual CTC states (blank, label,
 blank, …). Frames before and after it are free (a seal's strip holds ring marks and number
@@ -39,9 +40,7 @@ def text_support(probs: np.ndarray, alphabet: Sequence[str], text: str) -> TextS
     return None if alignment is None else alignment.support(probs, alphabet, text)
 
 
-def joint_support(
-    readings: Sequence[tuple[np.ndarray, Sequence[str]]], text: str
-) -> list[TextSupport | None]:
+def joint_support(readings: Sequence[Frames], text: str) -> list[TextSupport | None]:
     """Each reading's support of ``text``, with every character's ``joint`` probability: what
     all the readings together say of that place (impressions of one stamp show the same glyph;
     each is misread in its own places). Per place, the classes' probabilities (best over the
