@@ -2,7 +2,7 @@
 
 A recogniser's best path is one reading of a line; the per-frame probabilities say more: where
 it read 台 with 0.6 it may have given 合 0.3. Where the text a seal *should* read is known (the
-applicant's name) or is one of a list (the real registration authorities), the question is
+applicant's name) or is one of a list (the real public bodies), the question is
 whether the image supports that text, character by character.
 
 The expected text is aligned to the frames by Viterbi over the usual CTC states (blank, label,

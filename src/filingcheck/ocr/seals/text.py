@@ -12,7 +12,7 @@ import numpy as np
 
 from filingcheck.models import OcrLine, Seal, SealInk, SealKind
 from filingcheck.ocr.engines.base import LineScorer
-from filingcheck.ocr.seals.authorities import HeldReading, held_to_authorities
+from filingcheck.ocr.seals.bodies import HeldReading, held_to_bodies
 from filingcheck.ocr.seals.centre import centre_line_turn
 from filingcheck.ocr.seals.ink import ink_image
 from filingcheck.ocr.seals.shapes import Ellipse
@@ -93,11 +93,11 @@ def read_seal_text(page_image: np.ndarray, seal: Seal, engine: Any) -> Seal:
 
 
 def _held(engine: Any, strip: np.ndarray | None, text: str | None) -> HeldReading | None:
-    """An office's seal held to the real authorities, where the engine shows its frames."""
+    """A public body's seal held to the real ones, where the engine shows its frames."""
     if strip is None or not text or not isinstance(engine, LineScorer):
         return None
     scored = engine.line_probabilities(strip)
-    return None if scored is None else held_to_authorities(text, *scored)
+    return None if scored is None else held_to_bodies(text, *scored)
 
 
 def title_strip(page_image: np.ndarray, seal: Seal) -> np.ndarray | None:

@@ -1,12 +1,12 @@
-"""Office seals held to the real authorities (adcodes places × offices), on drawn seals read by
-the real detector and PP-OCR."""
+"""Public bodies' seals held to the real ones (adcodes places × offices and institutions), on drawn
+seals read by the real detector and PP-OCR."""
 
 from __future__ import annotations
 
 import pytest
 
 from filingcheck.ocr import OcrSettings, build_engine
-from filingcheck.ocr.seals.authorities import authority_names
+from filingcheck.ocr.seals.bodies import body_names
 from tests.test_seal_impressions import stamped
 
 
@@ -16,7 +16,7 @@ def engine() -> object:
 
 
 def test_the_table_holds_cities_districts_counties_and_national_bodies() -> None:
-    names = set(authority_names())
+    names = set(body_names())
     for name in (
         "成都市双流区市场监督管理局",
         "广州市花都区工商行政管理局",
@@ -24,6 +24,8 @@ def test_the_table_holds_cities_districts_counties_and_national_bodies() -> None
         "昆山市市场监督管理局",
         "四川省市场监督管理局",
         "国家市场监督管理总局",
+        "合肥市食品药品检验所",
+        "辽宁省疾病预防控制中心",
     ):
         assert name in names
 
@@ -34,6 +36,12 @@ def test_a_misread_office_seal_is_held_to_the_real_authority(engine: object) -> 
     assert seal.text == "北京市市场监督管理局"
     assert seal.text_read is not None and seal.text_read != seal.text
     assert seal.text_confidence is not None and seal.text_confidence < 0.9
+
+
+def test_a_misread_test_institution_is_held_to_the_real_one(engine: object) -> None:
+    # Worn through at 肥: read freely as 合加市….
+    (seal,), _ = stamped(engine, "合肥市食品药品检验所", [1])
+    assert (seal.text, seal.text_read) == ("合肥市食品药品检验所", "合加市食品药品检验所")
 
 
 def test_company_seals_and_well_read_offices_are_left_as_read(engine: object) -> None:

