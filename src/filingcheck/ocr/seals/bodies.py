@@ -61,7 +61,11 @@ NATIONAL = (
     "中国食品药品检定研究院",
 )
 # A reading that may be a public body's: it names the kind of body, or ends as offices' names end.
-LOOKS_OFFICIAL = re.compile(r"(监督|工商|行政|管理|审批|检验|检测|疾病|预防|控制)|局$")
+# The words may themselves be misread (检验 → 檢维), so the endings count too; the candidates'
+# similarity and the frames decide.
+LOOKS_OFFICIAL = re.compile(
+    r"(监督|工商|行政|管理|审批|检验|检测|疾病|预防|控制|食品药品|产品质量)|(局|所|院|中心)$"
+)
 COMPANY = re.compile(r"(公司|厂|集团|合作社)$")
 _NOT_CJK = re.compile(r"[^\u3400-\u9fff]")
 # Candidates by edit similarity (0-100) to the free reading, and how many are scored.
