@@ -3,10 +3,14 @@ seals read by the real detector and PP-OCR."""
 
 from __future__ import annotations
 
+import cv2
 import pytest
 
+from filingcheck.models import PageImage
 from filingcheck.ocr import OcrSettings, build_engine
+from filingcheck.ocr.seals import detect_seals, read_seal_text
 from filingcheck.ocr.seals.bodies import body_names
+from tests.conftest import REALDATA, needs_realdata
 from tests.test_seal_impressions import stamped
 
 
@@ -55,3 +59,13 @@ def test_a_reading_no_listed_authority_fits_clearly_is_not_bent(engine: object) 
     # An office the table does not list (a development zone's): no listed name is clearly best.
     (seal,), _ = stamped(engine, "成都高新技术产业开发区市场监督管理局", [None])
     assert seal.text_read is None
+
+
+@needs_realdata()
+def test_a_real_bureau_seal_misread_in_one_glyph_is_held(engine: object) -> None:
+    """blar_4: 恩施土家族苗族自治州自然资源和规划局, read freely with 规 as 雄."""
+    image = cv2.imread(str(REALDATA / "seals/crops/blar_4.png"))
+    (seal,) = detect_seals(PageImage(page=1, image=image, dpi=200, source="blar_4.png", dpi_known=False))
+    read = read_seal_text(image, seal, engine)
+    assert read.text == "恩施土家族苗族自治州自然资源和规划局"
+    assert read.text_read is not None and "规" not in read.text_read

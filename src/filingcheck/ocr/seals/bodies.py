@@ -38,6 +38,22 @@ OFFICES = (
     "食品药品监督管理局",
     "药品监督管理局",
 )
+# Other public offices whose seals papers carry (certified copies, permits, letters).
+OTHER_OFFICES = (
+    "人民政府",
+    "自然资源和规划局",
+    "自然资源局",
+    "卫生健康委员会",
+    "卫生和计划生育委员会",
+    "公安局",
+    "税务局",
+    "人力资源和社会保障局",
+    "科学技术局",
+    "商务局",
+    "农业农村局",
+    "生态环境局",
+    "公证处",
+)
 # Public test institutions of a province or city (检验报告 are stamped by them).
 INSTITUTIONS = (
     "疾病预防控制中心",
@@ -64,7 +80,8 @@ NATIONAL = (
 # The words may themselves be misread (检验 → 檢维), so the endings count too; the candidates'
 # similarity and the frames decide.
 LOOKS_OFFICIAL = re.compile(
-    r"(监督|工商|行政|管理|审批|检验|检测|疾病|预防|控制|食品药品|产品质量)|(局|所|院|中心)$"
+    r"(监督|工商|行政|管理|审批|检验|检测|疾病|预防|控制|食品药品|产品质量|政府|委员会)"
+    r"|(局|所|院|中心|处)$"
 )
 COMPANY = re.compile(r"(公司|厂|集团|合作社)$")
 _NOT_CJK = re.compile(r"[^\u3400-\u9fff]")
@@ -143,7 +160,7 @@ def body_names() -> list[str]:
             parent = city if city and city != name else province
             if parent and parent != name:
                 places.add(parent + name)
-    kinds = OFFICES + INSTITUTIONS
+    kinds = OFFICES + OTHER_OFFICES + INSTITUTIONS
     return sorted({place + kind for place in places for kind in kinds} | set(NATIONAL))
 
 
