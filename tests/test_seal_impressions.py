@@ -78,7 +78,7 @@ def test_impressions_worn_in_different_places_together_read_the_name(engine: obj
     assert {f.status for f in alone} == {Status.UNCERTAIN}
     together = judge(seals, scans, engine)
     assert {f.status for f in together} == {Status.PASS}, [f.message for f in together]
-    assert "3 impression(s)" in together[0].message
+    assert "3 impression(s)" in together[0].message and "→ 康" in together[0].message
 
 
 def test_another_stamp_is_not_excused_by_its_own_impressions(engine: object) -> None:

@@ -59,6 +59,13 @@ def shows_name(support: TextSupport, settings: CheckSettings) -> bool:
     return extra <= settings.seal_end_slack
 
 
+def shown_together(support: TextSupport) -> str:
+    """The places one impression misread and what all impressions show there: 台 → 合 (0.99)."""
+    return ", ".join(
+        f"{c.read or '·'} → {c.char} ({c.joint:.2f})" for c in support.chars if c.read != c.char and c.joint
+    )
+
+
 def _impressions(judged: Sequence[tuple[Status, Seal, str]], name: str, settings: CheckSettings) -> list[int]:
     """The impressions that may be this name's stamp, uncertain ones first, at most
     ``max_joint_impressions``, in page order (pages are rasterised once each)."""

@@ -12,7 +12,7 @@ from rapidfuzz.distance import Levenshtein
 from filingcheck.crosscheck.applicants import joint_parts
 from filingcheck.crosscheck.base import CheckContext, register_rule
 from filingcheck.crosscheck.evidence import evidence_of, missing, seal_evidence
-from filingcheck.crosscheck.seal_impressions import read_together
+from filingcheck.crosscheck.seal_impressions import read_together, shown_together
 from filingcheck.crosscheck.settings import CheckSettings
 from filingcheck.models import (
     ApplicationType,
@@ -149,8 +149,13 @@ class ApplicantMatchesSeal:
                 message = f"the applicant's seal reads {expected.value} on {len(pages)} page(s)"
                 if noisy:
                     message += (
-                        f" ({noisy} impression(s) read one character off, where the other impressions of "
-                        "the same seal show the name's character)"
+                        f" ({noisy} impression(s) misread in one or two places, where the other impressions "
+                        "of the same seal show the name's characters"
+                        + "".join(
+                            f"; page {judged[i][2].page}: {shown_together(support)}"
+                            for i, support in list(together.items())[:4]
+                        )
+                        + ")"
                     )
             elif status == Status.FAIL:
                 message = f"seals read {shown}: another organisation than the applicant {expected.value}"
