@@ -26,6 +26,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from filingcheck.models import TextSupport
+from filingcheck.models.normalize import normalise
 from filingcheck.ocr.ctc import text_support
 
 # Offices that register businesses, current and former (licences issued before 2018 stay valid),
@@ -77,13 +78,11 @@ NATIONAL = (
     "中国食品药品检定研究院",
 )
 # A reading that may be a public body's: it names the kind of body, or ends as offices' names end.
-# The words may themselves be misread (检验 → 檢维), so the endings count too; the candidates'
-# similarity and the frames decide.
-LOOKS_OFFICIAL = re.compile(
-    r"(监督|工商|行政|管理|审批|检验|检测|疾病|预防|控制|食品药品|产品质量|政府|委员会)"
-    r"|(局|所|院|中心|处)$"
-)
-COMPANY = re.compile(r"(公司|厂|集团|合作社)$")
+# The words may themselves be misread (检验 → 檢维, 中心 → 中), so one of their characters or an
+# ending is enough to look; the candidates' similarity and the frames decide.
+LOOKS_OFFICIAL = re.compile(r"[监督管理审批检验测疾控卫健政府委]|(局|所|院|中心|处)$")
+# A company's seal, even with its ending lost (…有限公): never held.
+COMPANY = re.compile(r"公司|有限|股份|集团|合作社|厂$")
 _NOT_CJK = re.compile(r"[^\u3400-\u9fff]")
 # Candidates by edit similarity (0-100) to the free reading, and how many are scored.
 MIN_SIMILARITY = 60.0
@@ -118,7 +117,7 @@ class HeldReading:
 
 def held_to_bodies(read: str, probs: np.ndarray, alphabet: Sequence[str]) -> HeldReading | None:
     """The real public body that the seal's frames support clearly best, or None."""
-    text = _NOT_CJK.sub("", read)
+    text = _NOT_CJK.sub("", normalise(read))
     if len(text) < 4 or not LOOKS_OFFICIAL.search(text) or COMPANY.search(text):
         return None
     names = body_names()
@@ -135,7 +134,7 @@ def held_to_bodies(read: str, probs: np.ndarray, alphabet: Sequence[str]) -> Hel
     if len(scored) > 1 and best_score - scored[1][0] < MIN_MARGIN:
         return None
     # Characters read that the name does not explain: misread ones, and more name at the ends.
-    off = sum(c.read != c.char for c in support.chars) + _loose(support)
+    off = sum(normalise(c.read) != c.char for c in support.chars) + _loose(support)
     if off > min(MAX_OFF, MAX_OFF_SHARE * len(name)):
         return None
     return HeldReading(text=name, support=support, off=off)
