@@ -36,8 +36,16 @@ def text_support(probs: np.ndarray, alphabet: Sequence[str], text: str) -> TextS
     """How well frames ``probs`` (T × classes, rows summing to 1, class 0 the blank) support
     ``text``. None where ``text`` is empty, holds a character the alphabet lacks, or needs more
     frames than there are."""
-    alignment = _align(probs, alphabet, text)
-    return None if alignment is None else alignment.support(probs, alphabet, text)
+    return text_supports(probs, alphabet, [text])[0]
+
+
+def text_supports(
+    probs: np.ndarray, alphabet: Sequence[str], texts: Sequence[str]
+) -> list[TextSupport | None]:
+    """``text_support`` of each of ``texts`` on the same frames (their logs taken once)."""
+    frames = _Prepared.of(probs, alphabet)
+    alignments = [_align(frames, text) for text in texts]
+    return [None if a is None else a.support(frames, text) for a, text in zip(alignments, texts, strict=True)]
 
 
 def joint_support(readings: Sequence[Frames], text: str) -> list[TextSupport | None]:
@@ -46,10 +54,9 @@ def joint_support(readings: Sequence[Frames], text: str) -> list[TextSupport | N
     each is misread in its own places). Per place, the classes' probabilities (best over the
     place's frames) are multiplied across readings and normalised; one reading's joint is its own.
     """
-    alignments = [_align(probs, alphabet, text) for probs, alphabet in readings]
-    places = [
-        a.place_logs(probs) for a, (probs, _) in zip(alignments, readings, strict=True) if a is not None
-    ]
+    prepared = [_Prepared.of(probs, alphabet) for probs, alphabet in readings]
+    alignments = [_align(frames, text) for frames in prepared]
+    places = [a.place_logs(f.probs) for a, f in zip(alignments, prepared, strict=True) if a is not None]
     joint: list[float] = []
     if places:
         summed = np.sum(places, axis=0)  # places × classes
@@ -59,14 +66,30 @@ def joint_support(readings: Sequence[Frames], text: str) -> list[TextSupport | N
         labels = next(a.labels for a in alignments if a is not None)
         joint = [float(shares[k, label]) for k, label in enumerate(labels)]
     out: list[TextSupport | None] = []
-    for alignment, (probs, alphabet) in zip(alignments, readings, strict=True):
+    for alignment, frames in zip(alignments, prepared, strict=True):
         if alignment is None:
             out.append(None)
             continue
-        support = alignment.support(probs, alphabet, text)
+        support = alignment.support(frames, text)
         chars = [c.model_copy(update={"joint": j}) for c, j in zip(support.chars, joint, strict=True)]
         out.append(support.model_copy(update={"chars": chars}))
     return out
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """Frames with what every alignment on them needs, computed once: logs, best path, classes."""
+
+    probs: np.ndarray
+    alphabet: Sequence[str]
+    logp: np.ndarray
+    greedy: np.ndarray
+    index: dict[str, int]
+
+    @classmethod
+    def of(cls, probs: np.ndarray, alphabet: Sequence[str]) -> _Prepared:
+        index = {ch: i for i, ch in enumerate(alphabet) if i != BLANK}
+        return cls(probs, alphabet, np.log(np.maximum(probs, _FLOOR)), probs.argmax(axis=1), index)
 
 
 @dataclass(frozen=True)
@@ -81,9 +104,8 @@ class _Alignment:
     first: int
     last: int
 
-    def support(self, probs: np.ndarray, alphabet: Sequence[str], text: str) -> TextSupport:
-        greedy = probs.argmax(axis=1)
-        logp = np.log(np.maximum(probs, _FLOOR))
+    def support(self, frames: _Prepared, text: str) -> TextSupport:
+        probs, alphabet, logp, greedy = frames.probs, frames.alphabet, frames.logp, frames.greedy
         chars = []
         for k, ch in enumerate(text):
             span = self.spans[k]
@@ -113,18 +135,18 @@ class _Alignment:
         return logs
 
 
-def _align(probs: np.ndarray, alphabet: Sequence[str], text: str) -> _Alignment | None:
-    index = {ch: i for i, ch in enumerate(alphabet) if i != BLANK}
+def _align(prepared: _Prepared, text: str) -> _Alignment | None:
+    index = prepared.index
     if not text or any(ch not in index for ch in text):
         return None
     labels = [index[ch] for ch in text]
-    frames = probs.shape[0]
+    frames = prepared.probs.shape[0]
     if frames < _min_frames(labels):
         return None
-    path = _viterbi(np.log(np.maximum(probs, _FLOOR)), _states(labels))
+    path = _viterbi(prepared.logp, _states(labels))
     if path is None:
         return None
-    greedy = probs.argmax(axis=1)
+    greedy = prepared.greedy
     aligned = [t for t, s in enumerate(path) if s >= 0]
     first, last = aligned[0], aligned[-1]
     # The path holds a glyph's frames only as long as it needs; the rest of its run is its own.

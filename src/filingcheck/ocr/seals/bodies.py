@@ -27,7 +27,7 @@ from rapidfuzz import fuzz, process
 
 from filingcheck.models import TextSupport
 from filingcheck.models.normalize import normalise
-from filingcheck.ocr.ctc import text_support
+from filingcheck.ocr.ctc import text_supports
 
 # Offices that register businesses, current and former (licences issued before 2018 stay valid),
 # and the drug and food regulators whose seals a dossier carries.
@@ -103,7 +103,6 @@ MAX_OFF = 3
 class HeldReading:
     text: str
     support: TextSupport
-    off: int  # characters where the free reading differs
 
     @property
     def confidence(self) -> float:
@@ -115,16 +114,22 @@ class HeldReading:
         )
 
 
+def may_be_public_body(read: str) -> bool:
+    """Whether a free reading is worth holding to the bodies (cheap: asked before any frames)."""
+    text = _NOT_CJK.sub("", normalise(read))
+    return len(text) >= 4 and bool(LOOKS_OFFICIAL.search(text)) and not COMPANY.search(text)
+
+
 def held_to_bodies(read: str, probs: np.ndarray, alphabet: Sequence[str]) -> HeldReading | None:
     """The real public body that the seal's frames support clearly best, or None."""
-    text = _NOT_CJK.sub("", normalise(read))
-    if len(text) < 4 or not LOOKS_OFFICIAL.search(text) or COMPANY.search(text):
+    if not may_be_public_body(read):
         return None
+    text = _NOT_CJK.sub("", normalise(read))
     names = body_names()
     found = process.extract(text, names, scorer=fuzz.ratio, limit=CANDIDATES, score_cutoff=MIN_SIMILARITY)
     scored: list[tuple[float, str, TextSupport]] = []
-    for name, _, _ in found:
-        support = text_support(probs, alphabet, name)
+    candidates = [name for name, _, _ in found]
+    for name, support in zip(candidates, text_supports(probs, alphabet, candidates), strict=True):
         if support is not None:
             scored.append((support.log_ratio - END_COST * _loose(support), name, support))
     if not scored:
@@ -137,7 +142,7 @@ def held_to_bodies(read: str, probs: np.ndarray, alphabet: Sequence[str]) -> Hel
     off = sum(normalise(c.read) != c.char for c in support.chars) + _loose(support)
     if off > min(MAX_OFF, MAX_OFF_SHARE * len(name)):
         return None
-    return HeldReading(text=name, support=support, off=off)
+    return HeldReading(text=name, support=support)
 
 
 def _loose(support: TextSupport) -> int:

@@ -12,7 +12,7 @@ import numpy as np
 
 from filingcheck.models import OcrLine, Seal, SealInk, SealKind
 from filingcheck.ocr.engines.base import LineScorer
-from filingcheck.ocr.seals.bodies import HeldReading, held_to_bodies
+from filingcheck.ocr.seals.bodies import HeldReading, held_to_bodies, may_be_public_body
 from filingcheck.ocr.seals.centre import centre_line_turn
 from filingcheck.ocr.seals.ink import ink_image
 from filingcheck.ocr.seals.shapes import Ellipse
@@ -62,12 +62,10 @@ def read_seal_text(page_image: np.ndarray, seal: Seal, engine: Any) -> Seal:
     ``engine`` is any ``LineReader`` (every ``OcrEngine``): its ``read_line`` recognises each
     straightened line. Slices are returned as they are: too little of their text is on one page.
     """
-    if seal.kind is SealKind.STRADDLE_SLICE:
+    inked = _seal_ink(page_image, seal)
+    if inked is None:
         return seal
-    crop, ell = _crop(page_image, seal)
-    if crop.size == 0:
-        return seal
-    ink = ink_image(crop, grey_ink=seal.ink is SealInk.GREY)
+    ink, ell = inked
     if seal.kind is SealKind.SQUARE:
         line = _read(engine, _square_strip(ink, ell))
         if line is None:
@@ -94,7 +92,8 @@ def read_seal_text(page_image: np.ndarray, seal: Seal, engine: Any) -> Seal:
 
 def _held(engine: Any, strip: np.ndarray | None, text: str | None) -> HeldReading | None:
     """A public body's seal held to the real ones, where the engine shows its frames."""
-    if strip is None or not text or not isinstance(engine, LineScorer):
+    # Most seals are companies': their frames are not asked for (one recogniser pass saved).
+    if strip is None or not text or not isinstance(engine, LineScorer) or not may_be_public_body(text):
         return None
     scored = engine.line_probabilities(strip)
     return None if scored is None else held_to_bodies(text, *scored)
@@ -103,17 +102,26 @@ def _held(engine: Any, strip: np.ndarray | None, text: str | None) -> HeldReadin
 def title_strip(page_image: np.ndarray, seal: Seal) -> np.ndarray | None:
     """The seal's name as the recogniser is shown it: the title arc unwrapped into one padded,
     level BGR line (a square seal's characters side by side); None for slices and blank seals."""
-    if seal.kind is SealKind.STRADDLE_SLICE:
+    inked = _seal_ink(page_image, seal)
+    if inked is None:
         return None
-    crop, ell = _crop(page_image, seal)
-    if crop.size == 0:
-        return None
-    ink = ink_image(crop, grey_ink=seal.ink is SealInk.GREY)
+    ink, ell = inked
     if seal.kind is SealKind.SQUARE:
         strip = _square_strip(ink, ell)
     else:
         strip = _title_strip(ink, ell, _find_title(ink, ell, ring_inner_edge(ink, ell)))
     return _line_image(strip)
+
+
+def _seal_ink(page_image: np.ndarray, seal: Seal) -> tuple[np.ndarray, Ellipse] | None:
+    """The seal's ink (dark on white) cropped with a margin, and its outline in the crop; None
+    for slices (too little of their text is on one page) and crops off the page."""
+    if seal.kind is SealKind.STRADDLE_SLICE:
+        return None
+    crop, ell = _crop(page_image, seal)
+    if crop.size == 0:
+        return None
+    return ink_image(crop, grey_ink=seal.ink is SealInk.GREY), ell
 
 
 def _title_strip(ink: np.ndarray, ell: Ellipse, arcs: _Arcs) -> np.ndarray:
